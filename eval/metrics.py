@@ -1,0 +1,63 @@
+"""Retrieval and answer metrics over eval questions and their predictions."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ingest.units import normalize, ref_from_json
+
+RETRIEVAL_METRICS = ("hit@1", "hit@5", "mrr@10", "recall@5")
+ANSWER_METRICS = ("fact_recall", "primary_cited", "refused")
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    question: str
+    articles: tuple[str, ...]
+    facts: tuple[str, ...]
+    type: str
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Question":
+        return cls(id=str(data["id"]), question=data["question"],
+                   articles=tuple(ref_from_json(a) for a in data.get("articles", [])),
+                   facts=tuple(data.get("facts", [])), type=data.get("type", "unknown"))
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.articles)
+
+
+def retrieval_scores(q: Question, ranked: list[str]) -> dict[str, float]:
+    """hit@1, hit@5, MRR@10 of the primary ref and recall@5 of all refs."""
+    primary = q.articles[0]
+    rank = ranked.index(primary) + 1 if primary in ranked else None
+    return {
+        "hit@1": float(rank == 1),
+        "hit@5": float(rank is not None and rank <= 5),
+        "mrr@10": 1.0 / rank if rank and rank <= 10 else 0.0,
+        "recall@5": len(set(q.articles) & set(ranked[:5])) / len(set(q.articles)),
+    }
+
+
+def answer_scores(q: Question, pred: dict) -> dict[str, float]:
+    """Fact recall (normalised substring), primary ref cited, refused."""
+    answer = normalize(pred.get("answer", ""))
+    cited = {ref_from_json(c["ref"]) for c in pred.get("citations", [])}
+    out = {"refused": float(bool(pred.get("refused")))}
+    if q.answerable:
+        out["fact_recall"] = (sum(normalize(f) in answer for f in q.facts) / len(q.facts)) if q.facts else 1.0
+        out["primary_cited"] = float(q.articles[0] in cited)
+    return out
+
+
+def mean_by_group(rows: list[tuple[str, dict[str, float]]]) -> dict[str, dict[str, float]]:
+    """Average each metric per group and over 'all' (groups: question types)."""
+    sums: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for group, scores in rows:
+        for name, value in scores.items():
+            sums[group][name].append(value)
+            sums["all"][name].append(value)
+    return {g: {m: sum(v) / len(v) for m, v in ms.items()} | {"n": max(len(v) for v in ms.values())}
+            for g, ms in sums.items()}

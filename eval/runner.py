@@ -1,0 +1,89 @@
+"""Run a question file through a backend, write predictions, summarise the metrics."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ingest.units import ref_from_json
+
+from .metrics import (ANSWER_METRICS, RETRIEVAL_METRICS, Question, answer_scores,
+                      mean_by_group, retrieval_scores)
+
+TYPE_ORDER = ("target", "project", "policy", "locate", "multi", "paraphrase", "unanswerable")
+
+
+def read_questions(path: Path) -> list[tuple[dict, Question | None, str | None]]:
+    """Every line of a JSONL question file: (raw object, parsed question or None, error)."""
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+            rows.append((raw, Question.from_json(raw), None))
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+            rows.append(({"id": f"line{n}"}, None, f"unreadable question line {n}: {exc}"))
+    return rows
+
+
+def run_questions(rows, ask: Callable[[str], dict], out_path: Path | None) -> list[dict]:
+    """Ask every question; a question the pipeline rejects gets an ``error`` and the run goes on."""
+    preds = []
+    out = open(out_path, "w", encoding="utf-8") if out_path else None
+    try:
+        for raw, question, error in rows:
+            pred: dict = {"id": raw.get("id")}
+            if question is None:
+                pred["error"] = error
+            else:
+                try:
+                    pred |= ask(question.question)
+                except ValueError as exc:          # rejected input: recorded, not fatal
+                    pred |= {"question": question.question, "error": str(exc)}
+            preds.append(pred)
+            if out:
+                out.write(json.dumps(pred, ensure_ascii=False) + "\n")
+    finally:
+        if out:
+            out.close()
+    return preds
+
+
+def summarise(questions: Iterable[Question], preds: list[dict]) -> dict[str, dict[str, float]]:
+    """Per-type means of retrieval metrics (answerable only) and answer metrics."""
+    rows = []
+    by_id = {p.get("id"): p for p in preds}
+    for q in questions:
+        pred = by_id.get(q.id)
+        if pred is None or "error" in pred:
+            continue
+        scores = answer_scores(q, pred)
+        if q.answerable:
+            ranked = [ref_from_json(r["ref"]) for r in pred.get("retrieved", [])]
+            scores |= retrieval_scores(q, ranked)
+            rows.append(("answerable", scores))
+        rows.append((q.type, scores))
+    summary = mean_by_group(rows)
+    summary.pop("all", None)           # 'answerable' + 'unanswerable' rows are the meaningful totals
+    return summary
+
+
+def print_table(summaries: dict[str, dict[str, dict[str, float]]], file=sys.stdout) -> None:
+    """Side-by-side table: one row per question type, one column group per system."""
+    metrics = RETRIEVAL_METRICS + ANSWER_METRICS
+    names = list(summaries)
+    head = f"{'type':<13}{'n':>4}  " + "  ".join(
+        f"{m:>{max(len(m), 6) + 1 + 8 * (len(names) - 1)}}" for m in metrics)
+    print("systems: " + " | ".join(names), file=file)
+    print(head, file=file)
+    groups = [t for t in ("answerable",) + TYPE_ORDER if any(t in s for s in summaries.values())]
+    for group in groups:
+        first = next(s[group] for s in summaries.values() if group in s)
+        cells = []
+        for m in metrics:
+            vals = [s.get(group, {}).get(m) for s in summaries.values()]
+            text = "/".join("  -  " if v is None else f"{v:.3f}" for v in vals)
+            cells.append(f"{text:>{max(len(m), 6) + 1 + 8 * (len(names) - 1)}}")
+        print(f"{group:<13}{first['n']:>4}  " + "  ".join(cells), file=file)

@@ -1,0 +1,34 @@
+"""``python -m ingest``: build the index, or refresh it when the knowledge base changed."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from config import SETTINGS
+
+from .index import IndexBuildError, build_index, load_index
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ingest", description=__doc__)
+    parser.add_argument("--force", action="store_true", help="rebuild even if the index is fresh")
+    args = parser.parse_args(argv)
+    try:
+        if args.force:
+            build_index(SETTINGS)
+        index = load_index(SETTINGS)
+    except IndexBuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    m = index.manifest
+    print(f"index: {index.path}")
+    for doc in index.documents:
+        n = sum(u.doc_id == doc.doc_id for u in index.units)
+        print(f"  《{doc.short_title}》 {doc.source_file}: {n} units (sha256 {doc.source_sha256[:12]})")
+    print(f"  {m['units']} units, {m['passages']} passages, model {m['model_id']}, "
+          f"faiss {m['faiss']}, chunker {m['chunker']}, built {m['created']} in {m['build_seconds']} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,203 @@
+"""Build, persist and load the knowledge index (units, passages, BM25, FAISS) with a manifest.
+
+Layout under ``index_root``::
+
+    current -> build-<stamp>/      a symlink, swapped atomically when a build completes
+    build-<stamp>/manifest.json    source sha256s, model id, chunker version, lexicon fingerprint
+                  documents.json units.json passages.json terms.json bm25.json vectors.faiss
+
+A build writes a fresh folder and only then repoints ``current``; a crash at any moment
+leaves the previous index usable. A missing, stale or unreadable index rebuilds itself.
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from config import SETTINGS, Settings
+
+from .bm25 import BM25
+from .chunk import dense_text, passages_of, with_token_counts
+from .embedding_model import MODEL_ID
+from .lexical import LexicalAnalyzer, quoted_terms
+from .parse import ParseError, kb_documents, load_document
+from .units import DocumentMeta, Passage, Unit
+from .vector_store import VectorStore
+
+INDEX_FORMAT = 1
+FILES = ("manifest.json", "documents.json", "units.json", "passages.json", "terms.json",
+         "bm25.json", "vectors.faiss")
+
+
+class IndexBuildError(RuntimeError):
+    """The index could not be built (e.g. an empty or malformed knowledge base)."""
+
+
+@dataclass
+class KnowledgeIndex:
+    manifest: dict
+    documents: list[DocumentMeta]
+    units: list[Unit]
+    passages: list[Passage]
+    terms: list[str]
+    bm25: BM25
+    store: VectorStore
+    path: Path
+
+    def unit(self, ref: str, doc_id: str | None = None) -> Unit | None:
+        for u in self.units:
+            if u.ref == ref and (doc_id is None or u.doc_id == doc_id):
+                return u
+        return None
+
+
+def _log(message: str) -> None:
+    print(f"[ingest] {message}", file=sys.stderr, flush=True)
+
+
+def expected_manifest(settings: Settings = SETTINGS) -> dict:
+    """What a fresh index for the current knowledge base and code must record."""
+    paths = settings.paths
+    sources = [{"file": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
+                "meta_sha256": hashlib.sha256(p.with_suffix(".meta.json").read_bytes()).hexdigest()}
+               for p in kb_documents(paths.kb_dir)]
+    lexicon = hashlib.sha256(b"".join(
+        (paths.lexicon_dir / f).read_bytes() for f in ("userdict.txt", "query_stopwords.txt")
+    )).hexdigest()[:16]
+    return {"format": INDEX_FORMAT, "sources": sources, "model_id": MODEL_ID,
+            "chunker": settings.chunk.version, "lexicon": lexicon,
+            "bm25": [settings.retrieval.bm25_k1, settings.retrieval.bm25_b]}
+
+
+def _matches(manifest: dict, expected: dict) -> bool:
+    return all(manifest.get(k) == v for k, v in expected.items())
+
+
+def _write_json(path: Path, data) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+@contextmanager
+def _build_lock(index_root: Path):
+    index_root.mkdir(parents=True, exist_ok=True)
+    with open(index_root / ".lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def build_index(settings: Settings = SETTINGS, embedder=None) -> Path:
+    """Parse every document of the knowledge base, embed its passages and publish a new index."""
+    paths, started = settings.paths, time.perf_counter()
+    files = kb_documents(paths.kb_dir)
+    if not files:
+        raise IndexBuildError(f"no plan document (*.txt with a .meta.json) in {paths.kb_dir}")
+    documents, units, sources = [], [], []
+    for file in files:
+        doc, doc_units, source = load_document(file)
+        documents.append(doc)
+        units.extend(doc_units)
+        sources.append(source)
+        _log(f"parsed {file.name}: {len(doc_units)} units")
+    units = with_token_counts(units, settings.chunk.tiktoken_encoding)
+    passages = [p for i, u in enumerate(units) for p in passages_of(u, i, settings.chunk.max_passage_chars)]
+    terms = sorted(set().union(*(quoted_terms(s) for s in sources)))
+    analyzer = LexicalAnalyzer(paths.lexicon_dir, set(terms))
+    bm25 = BM25.fit([analyzer.doc_tokens(u.text) for u in units],
+                    settings.retrieval.bm25_k1, settings.retrieval.bm25_b)
+    if embedder is None:
+        from .embedder import E5Embeddings
+        embedder = E5Embeddings(paths.cache_root)
+    _log(f"embedding {len(passages)} passages of {len(units)} units …")
+    vectors = embedder.encode_passages([dense_text(units[p.unit], p) for p in passages], progress=True)
+    store = VectorStore.build(vectors, settings.retrieval.exact_index_max)
+
+    with _build_lock(paths.index_root):
+        stamp = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+        tmp = paths.index_root / f".tmp-{stamp}"
+        tmp.mkdir(parents=True)
+        _write_json(tmp / "documents.json", [asdict(d) for d in documents])
+        _write_json(tmp / "units.json", [u.to_dict() for u in units])
+        _write_json(tmp / "passages.json", [p.to_dict() for p in passages])
+        _write_json(tmp / "terms.json", terms)
+        _write_json(tmp / "bm25.json", bm25.to_dict())
+        store.save(tmp / "vectors.faiss")
+        manifest = expected_manifest(settings) | {
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S"), "units": len(units),
+            "passages": len(passages), "faiss": store.kind, "dim": int(vectors.shape[1]),
+            "build_seconds": round(time.perf_counter() - started, 1)}
+        _write_json(tmp / "manifest.json", manifest)   # written last: its presence marks a complete build
+        final = paths.index_root / f"build-{stamp}"
+        tmp.rename(final)
+        link_tmp = paths.index_root / f".current-{stamp}"
+        link_tmp.symlink_to(final.name)
+        os.replace(link_tmp, paths.index_root / "current")
+        _remove_stale(paths.index_root, keep=final.name)
+    _log(f"built {final} in {manifest['build_seconds']} s "
+         f"({len(units)} units, {len(passages)} passages, faiss {store.kind})")
+    return final
+
+
+def _remove_stale(index_root: Path, keep: str) -> None:
+    for entry in index_root.iterdir():
+        if entry.name in (keep, "current", ".lock"):
+            continue
+        if entry.name.startswith((".tmp-", "build-", ".current-")):
+            if entry.is_symlink() or entry.is_file():
+                entry.unlink(missing_ok=True)
+            else:
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+def read_index(path: Path) -> KnowledgeIndex:
+    """Load a published index folder; raises on anything missing or unreadable."""
+    for name in FILES:
+        if not (path / name).is_file():
+            raise FileNotFoundError(f"index file missing: {path / name}")
+    load = lambda name: json.loads((path / name).read_text(encoding="utf-8"))  # noqa: E731
+    return KnowledgeIndex(
+        manifest=load("manifest.json"),
+        documents=[DocumentMeta(**d) for d in load("documents.json")],
+        units=[Unit(**u) for u in load("units.json")],
+        passages=[Passage(**p) for p in load("passages.json")],
+        terms=load("terms.json"),
+        bm25=BM25.from_dict(load("bm25.json")),
+        store=VectorStore.load(path / "vectors.faiss"),
+        path=path.resolve(),
+    )
+
+
+def load_index(settings: Settings = SETTINGS, embedder=None, rebuild: bool = True) -> KnowledgeIndex:
+    """The current index; rebuilt (with a message) when missing, stale or unreadable."""
+    current = settings.paths.index_root / "current"
+    try:
+        expected = expected_manifest(settings)
+    except (OSError, ParseError) as exc:
+        raise IndexBuildError(f"cannot read the knowledge base: {exc}") from exc
+    reason = "no index yet"
+    if current.exists():
+        try:
+            index = read_index(current)
+            if _matches(index.manifest, expected):
+                return index
+            reason = "the knowledge base, model or chunker changed since it was built"
+        except Exception as exc:  # corrupt or foreign index: any failure means rebuild
+            reason = f"the index is unreadable ({type(exc).__name__}: {exc})"
+    if not rebuild:
+        raise IndexBuildError(f"index not usable: {reason}")
+    _log(f"building the index: {reason}")
+    build_index(settings, embedder)
+    return read_index(current)

@@ -1,0 +1,79 @@
+"""Chinese lexical analysis for BM25: jieba search-mode words plus character bigrams.
+
+Documents and questions go through the same normalisation (NFKC, lower case). A question
+additionally loses its question/function words and the plan's ubiquitous words (建议, 规划,
+十五五, 黔江 …): they say nothing about *which* article answers, and they pull long articles
+to the top. Stop words are removed as whole jieba words, never as substrings, so 黔江 goes
+but 黔江至吉首高速铁路 stays.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import jieba
+
+from .units import normalize
+
+CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]+")
+WORD_RE = re.compile(r"[\u3400-\u9fff0-9a-z.%]+")
+QUOTED_TERM_RE = re.compile(r"“([^”]{2,14})”")
+TERM_SPLIT_RE = re.compile(r"[、,，+·・—\s]+")
+
+jieba.setLogLevel(logging.WARNING)
+
+
+def read_word_list(path: Path) -> list[str]:
+    """Whitespace-separated words of a lexicon file; '#' starts a comment."""
+    words: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        words.extend(line.split("#", 1)[0].split())
+    return words
+
+
+def quoted_terms(text: str) -> set[str]:
+    """The plan's own coined terms: pieces of “…” quotations, e.g. 一主两特, 低空+ -> 低空."""
+    terms: set[str] = set()
+    for quoted in QUOTED_TERM_RE.findall(text):
+        for piece in TERM_SPLIT_RE.split(normalize(quoted)):
+            if 2 <= len(piece) <= 10 and CJK_RUN_RE.search(piece):
+                terms.add(piece)
+    return terms
+
+
+def bigrams(text: str) -> list[str]:
+    return [run[i : i + 2] for run in CJK_RUN_RE.findall(text) for i in range(len(run) - 1)]
+
+
+class LexicalAnalyzer:
+    """Tokenises documents and questions for BM25 with the plan's own vocabulary."""
+
+    def __init__(self, lexicon_dir: Path, extra_terms: set[str] = frozenset()):
+        self._jieba = jieba.Tokenizer()
+        self._jieba.load_userdict(str(lexicon_dir / "userdict.txt"))
+        for term in sorted(extra_terms):
+            self._jieba.add_word(term, freq=50)
+        self.stopwords = {normalize(w) for w in read_word_list(lexicon_dir / "query_stopwords.txt")}
+
+    def words(self, text: str) -> list[str]:
+        """jieba search-mode words of the normalised text (punctuation dropped)."""
+        return [w for w in self._jieba.cut_for_search(normalize(text)) if WORD_RE.fullmatch(w)]
+
+    def doc_tokens(self, text: str) -> list[str]:
+        norm = normalize(text)
+        return self.words(norm) + bigrams(norm)
+
+    def content_words(self, question: str) -> list[str]:
+        """The question's precise-mode words with stop words removed."""
+        words = [w for w in self._jieba.cut(normalize(question)) if WORD_RE.fullmatch(w)]
+        return [w for w in words if w not in self.stopwords]
+
+    def query_tokens(self, question: str) -> list[str]:
+        """Tokens of a question for BM25: content words, their search-mode sub-words, bigrams."""
+        kept = self.content_words(question)
+        tokens: list[str] = []
+        for word in kept:
+            tokens.extend(w for w in self._jieba.cut_for_search(word) if WORD_RE.fullmatch(w))
+            tokens.extend(bigrams(word))
+        return tokens

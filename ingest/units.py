@@ -1,0 +1,93 @@
+"""The typed things that flow out of ingestion: documents, units and passages."""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+UnitKind = Literal["preamble", "intro", "article", "closing"]
+
+CN_NUMERALS = "零一二三四五六七八九十"
+
+
+def cn_number(n: int) -> str:
+    """1..99 as Chinese numerals: 3 -> 三, 13 -> 十三, 20 -> 二十."""
+    if n <= 10:
+        return CN_NUMERALS[n]
+    tens, ones = divmod(n, 10)
+    head = "十" if tens == 1 else CN_NUMERALS[tens] + "十"
+    return head + (CN_NUMERALS[ones] if ones else "")
+
+
+def normalize(text: str) -> str:
+    """Matching form of a text: NFKC (full-width punctuation and digits to ASCII), lower case."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def ref_label(ref: str) -> str:
+    """Human label of a unit ref: '7' -> 第7条, 'P3' -> 第三部分导语, 'P0' -> 序言, 'END' -> 结束语."""
+    if ref.isdigit():
+        return f"第{ref}条"
+    if ref == "P0":
+        return "序言"
+    if ref == "END":
+        return "结束语"
+    if ref.startswith("P") and ref[1:].isdigit():
+        return f"第{cn_number(int(ref[1:]))}部分导语"
+    raise ValueError(f"not a unit ref: {ref!r}")
+
+
+def ref_to_json(ref: str) -> int | str:
+    """Articles are integers in JSON (7); other refs stay strings ('P3', 'END')."""
+    return int(ref) if ref.isdigit() else ref
+
+
+def ref_from_json(value: int | str) -> str:
+    return str(value).strip()
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    doc_id: str
+    title: str
+    short_title: str
+    issuer: str
+    adopted: str
+    source_file: str
+    source_sha256: str
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One citable unit of the plan: an article, a part intro, the preamble or the closing."""
+
+    doc_id: str
+    ref: str                 # "7", "P3", "P0", "END"
+    kind: UnitKind
+    part_no: int             # 0 for the preamble, 1..13 for parts (the closing keeps the last part's number)
+    part_heading: str        # e.g. "三、培育发展新质生产力,构建现代化产业体系"
+    title: str               # first sentence without its number, e.g. "迭代升级现代制造业集群"
+    text: str                # verbatim source text of the unit
+    start: int               # character span in the source file: source[start:end] == text
+    end: int
+    tokens: int = 0          # tiktoken count, for context budgeting
+
+    @property
+    def label(self) -> str:
+        return ref_label(self.ref)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """What dense retrieval scores: a sentence (or piece of one) inside a unit."""
+
+    unit: int                # index of its unit in the knowledge index
+    text: str                # verbatim
+    start: int               # offset inside the unit's text
+    end: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
