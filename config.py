@@ -38,6 +38,7 @@ class RetrievalSettings:
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
     dense_weight: float = 0.5           # weight of the dense score in the min-max fusion (BM25 gets the rest)
+    expansion_weight: float = 0.3       # BM25 weight of plan terms added for everyday words (colloquial.tsv)
     dense_candidates: int = 400         # passages fetched from FAISS before grouping by unit
     exact_index_max: int = 50_000       # above this many passages FAISS uses an approximate index
     default_k: int = 10

@@ -1,5 +1,9 @@
 """Hybrid retrieval: BM25 over units fused with dense scores of their best sentence.
 
+Everyday words in the question (看病, 带娃, 无人机) are expanded with the plan's own terms from
+``ingest/lexicon/colloquial.tsv``: the terms add a down-weighted BM25 score and are appended
+to the text the embedding model sees.
+
 Each unit gets a BM25 score (jieba words + bigrams, question words removed) and a dense
 score (cosine of its best passage with the question). Both are min-max normalised over
 the candidate units and mixed linearly; ranks are per unit (article), deduplicated by
@@ -67,7 +71,12 @@ class HybridRetriever:
     def unit_scores(self, question: str) -> tuple[np.ndarray, np.ndarray, dict[int, list[int]]]:
         """Raw BM25 and dense scores per unit, and each unit's passages in dense order."""
         n_units = len(self.index.units)
+        expansions = self.analyzer.expansions(question)
         bm25 = self.index.bm25.scores(self.analyzer.query_tokens(question))
+        if expansions:
+            extra = [t for term in expansions for t in self.analyzer.query_tokens(term)]
+            bm25 = bm25 + self.settings.retrieval.expansion_weight * self.index.bm25.scores(extra)
+            question = f"{question}（{'、'.join(expansions)}）"
         query_vec = self.embedder.encode_query(question)
         scores, ids = self.index.store.search(query_vec, self.settings.retrieval.dense_candidates)
         dense = np.full(n_units, float(scores[ids >= 0].min()) if (ids >= 0).any() else 0.0,

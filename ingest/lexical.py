@@ -42,6 +42,21 @@ def quoted_terms(text: str) -> set[str]:
     return terms
 
 
+def read_expansions(path: Path) -> dict[str, list[str]]:
+    """colloquial.tsv: everyday word -> the plan's own terms (normalised both sides)."""
+    table: dict[str, list[str]] = {}
+    if not path.exists():
+        return table
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or "\t" not in line:
+            continue
+        left, right = line.split("\t", 1)
+        terms = [normalize(t.strip()) for t in right.split(",") if t.strip()]
+        if len(left.strip()) >= 2 and terms:
+            table[normalize(left.strip())] = terms
+    return table
+
+
 def bigrams(text: str) -> list[str]:
     return [run[i : i + 2] for run in CJK_RUN_RE.findall(text) for i in range(len(run) - 1)]
 
@@ -55,6 +70,8 @@ class LexicalAnalyzer:
         for term in sorted(extra_terms):
             self._jieba.add_word(term, freq=50)
         self.stopwords = {normalize(w) for w in read_word_list(lexicon_dir / "query_stopwords.txt")}
+        self.expansion_table = read_expansions(lexicon_dir / "colloquial.tsv")
+        self._keys_longest_first = sorted(self.expansion_table, key=len, reverse=True)
 
     def words(self, text: str) -> list[str]:
         """jieba search-mode words of the normalised text (punctuation dropped)."""
@@ -77,3 +94,12 @@ class LexicalAnalyzer:
             tokens.extend(w for w in self._jieba.cut_for_search(word) if WORD_RE.fullmatch(w))
             tokens.extend(bigrams(word))
         return tokens
+
+    def expansions(self, question: str) -> list[str]:
+        """Plan terms for the everyday words in a question (longest match first, no overlaps)."""
+        text, terms = normalize(question), []
+        for key in self._keys_longest_first:
+            if key in text:
+                text = text.replace(key, "\x00")
+                terms.extend(t for t in self.expansion_table[key] if t not in terms)
+        return terms
