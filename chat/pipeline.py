@@ -1,40 +1,158 @@
-"""One question-answering pipeline for the CLI, the evaluation and the web UI."""
+"""One question-answering pipeline for the CLI, the evaluation and the web UI.
+
+    question ─▶ clean ─▶ follow-up rewrite ─▶ route + retrieve ─▶ compose ─▶ verify ─▶ Answer
+
+The steps are LangChain runnables; every backend goes through the same route, retrieval
+and verification. The extractive composer is the default and the fallback of the LLM backends.
+"""
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
+
+from langchain_core.runnables import RunnableLambda
 
 from config import SETTINGS, Settings
+from ingest.units import ref_label
 
-from .answer import Answer, Citation
-from .retrieve import HybridRetriever
+from .answer import Answer
+from .conversation import Conversation, Resolved, resolve
+from .extractive import Draft, ExtractiveComposer
+from .inputs import clean_question
+from .intents import Intent, detect
+from .mentions import find_mentions
+from .refusal import RefusalPolicy
+from .retrieve import HybridRetriever, Retrieval
+from .verify import verify
+
+
+@dataclass
+class Turn:
+    """State flowing through the pipeline for one question."""
+
+    question: str
+    backend: str = "extractive"
+    doc_id: str | None = None
+    conversation: Conversation | None = None
+    resolved: Resolved | None = None
+    intent: Intent | None = None
+    retrieval: Retrieval | None = None
+    draft: Draft | None = None
+    allowed: dict = field(default_factory=dict)        # label -> unit the answer may cite
+    timings: dict[str, float] = field(default_factory=dict)
+    started: float = field(default_factory=time.perf_counter)
+
+    def lap(self, name: str, since: float) -> float:
+        now = time.perf_counter()
+        self.timings[name] = (now - since) * 1000
+        return now
 
 
 class Assistant:
-    """Loads the index and models once; answers questions with cited evidence."""
+    """Loads the index and models once; answers questions with verified citations."""
 
     def __init__(self, retriever: HybridRetriever, settings: Settings = SETTINGS):
         self.retriever = retriever
         self.settings = settings
+        self.index = retriever.index
+        self.composer = ExtractiveComposer(self.index, retriever.analyzer)
+        self.refusal = RefusalPolicy(self.index, retriever.analyzer, settings.paths.lexicon_dir)
+        self.chain = (RunnableLambda(self._resolve) | RunnableLambda(self._route)
+                      | RunnableLambda(self._compose) | RunnableLambda(self._finish))
 
     @classmethod
     def from_settings(cls, settings: Settings = SETTINGS) -> "Assistant":
         return cls(HybridRetriever.from_settings(settings), settings)
 
-    def ask(self, question: str, k: int | None = None) -> Answer:
-        started = time.perf_counter()
-        hits = self.retriever.retrieve(question, k or self.settings.retrieval.default_k)
-        retrieved_ms = (time.perf_counter() - started) * 1000
-        passages = self.retriever.index.passages
-        citations, lines = [], []
-        for hit in hits[:3]:
-            if not hit.passages:
-                continue
-            quote = passages[hit.passages[0]].text
-            citations.append(Citation(hit.ref, quote, hit.unit.doc_id))
-            lines.append(f"{quote}〔{hit.label}〕")
-        total_ms = (time.perf_counter() - started) * 1000
+    # ---- public API -------------------------------------------------------------------------
+    def ask(self, question: str, conversation: Conversation | None = None,
+            backend: str = "extractive", doc_id: str | None = None) -> Answer:
+        """Answer one question; raises QuestionError (a ValueError) for unusable input."""
+        turn = Turn(clean_question(question), backend, doc_id, conversation)
+        answer = self.chain.invoke(turn)
+        if conversation is not None:
+            conversation.add(turn.question, turn.resolved.text, answer)
+        return answer
+
+    # ---- steps ------------------------------------------------------------------------------
+    def _resolve(self, turn: Turn) -> Turn:
+        turn.resolved = resolve(turn.question, turn.conversation, self.retriever.analyzer.content_words)
+        return turn
+
+    def _route(self, turn: Turn) -> Turn:
+        t0 = time.perf_counter()
+        query = turn.resolved.text
+        turn.intent = detect(query)
+        k = self.settings.retrieval.default_k
+        if turn.resolved.mode == "more":
+            k *= 2
+        turn.retrieval = self.retriever.search(query, k, turn.doc_id)
+        turn.allowed = {h.unit.label: h.unit for h in turn.retrieval.hits}
+        turn.lap("retrieve", t0)
+        return turn
+
+    def _compose(self, turn: Turn) -> Turn:
+        t0 = time.perf_counter()
+        turn.draft = self._extractive_draft(turn)
+        turn.lap("compose", t0)
+        return turn
+
+    def _extractive_draft(self, turn: Turn) -> Draft:
+        intent, retrieval, query = turn.intent, turn.retrieval, turn.resolved.text
+        if turn.resolved.mode == "more":
+            shown = {c.ref for c in turn.conversation.last.answer.citations}
+            retrieval = Retrieval(retrieval.question, [h for h in retrieval.hits if h.ref not in shown],
+                                  retrieval.passage_scores, retrieval.expansions,
+                                  retrieval.bm25_max, retrieval.dense_max)
+            return self.composer.listing(retrieval)
+        if intent.kind == "article":
+            unit = self.index.unit(intent.ref, turn.doc_id)
+            if unit is None:
+                return self.refusal.refuse("这一条", retrieval, reason=f"建议中没有{ref_label(intent.ref)}。")
+            turn.allowed[unit.label] = unit
+            draft = self.composer.article(unit)
+            if turn.resolved.note:
+                draft.notices.append(turn.resolved.note)
+            return draft
+        topic = self.refusal.out_of_scope(query)
+        if topic:
+            return self.refusal.refuse(topic, retrieval)
+        if intent.kind == "mentions":
+            return self._mentions(turn, intent.term)
+        if intent.kind == "locate":
+            return self.composer.locate(retrieval)
+        if intent.kind == "list":
+            return self.composer.listing(retrieval)
+        return self.composer.general(retrieval)
+
+    def _mentions(self, turn: Turn, term: str) -> Draft:
+        found = find_mentions(self.index, term, turn.doc_id)
+        if not found:
+            expansions = self.retriever.analyzer.expansions(term)
+            for alt in expansions:
+                found = find_mentions(self.index, alt, turn.doc_id)
+                if found:
+                    term = alt
+                    break
+        if not found:
+            return self.refusal.refuse(term, turn.retrieval)
+        for unit, _ in found:
+            turn.allowed[unit.label] = unit
+        return self.composer.mentions(term, found)
+
+    def _finish(self, turn: Turn) -> Answer:
+        t0 = time.perf_counter()
+        draft = turn.draft
+        checked = verify(draft.text, turn.allowed)
+        turn.lap("verify", t0)
+        turn.timings["total"] = (time.perf_counter() - turn.started) * 1000
+        refused = draft.refused or not checked.text.strip()
+        text = checked.text if checked.text.strip() else "建议原文未涉及这个问题。"
+        notices = list(draft.notices)
+        if turn.resolved.mode in ("rewrite", "more"):
+            notices.append(f"已结合上文理解为：{turn.resolved.text}")
         return Answer(
-            question=question, answer="\n".join(lines), refused=False, citations=citations,
-            retrieved=[h.to_json() for h in hits], backend="evidence",
-            timings_ms={"retrieve": retrieved_ms, "total": total_ms},
+            question=turn.question, answer=text, refused=refused, citations=checked.citations,
+            retrieved=[h.to_json() for h in turn.retrieval.hits], backend=turn.backend,
+            timings_ms=turn.timings, notices=notices, dropped=checked.dropped,
         )

@@ -29,6 +29,7 @@ class Hit:
     """One retrieved unit with its fused score and the evidence behind it."""
 
     unit: Unit
+    unit_idx: int                                     # position in the index's unit list
     score: float
     bm25: float
     dense: float
@@ -45,6 +46,21 @@ class Hit:
     def to_json(self) -> dict:
         return {"ref": ref_to_json(self.ref), "label": self.label, "doc_id": self.unit.doc_id,
                 "score": round(self.score, 4), "bm25": round(self.bm25, 4), "dense": round(self.dense, 4)}
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """Ranked units plus what answer composition needs: every scored passage, the expansions."""
+
+    question: str
+    hits: list[Hit]
+    passage_scores: dict[int, float]    # passage id -> cosine with the (expanded) question
+    expansions: list[str]
+    bm25_max: float                     # raw, before normalisation: how well the best unit matched
+    dense_max: float
+
+    def to_json(self) -> list[dict]:
+        return [h.to_json() for h in self.hits]
 
 
 def _minmax(values: np.ndarray) -> np.ndarray:
@@ -68,37 +84,43 @@ class HybridRetriever:
         embedder = E5Embeddings(settings.paths.cache_root)
         return cls(load_index(settings, embedder), embedder, settings)
 
-    def unit_scores(self, question: str) -> tuple[np.ndarray, np.ndarray, dict[int, list[int]]]:
-        """Raw BM25 and dense scores per unit, and each unit's passages in dense order."""
-        n_units = len(self.index.units)
+    def search(self, question: str, k: int | None = None, doc_id: str | None = None) -> "Retrieval":
+        """Rank units for a question; optionally only the units of one document."""
+        k = k or self.settings.retrieval.default_k
+        units = self.index.units
         expansions = self.analyzer.expansions(question)
         bm25 = self.index.bm25.scores(self.analyzer.query_tokens(question))
+        dense_query = question
         if expansions:
             extra = [t for term in expansions for t in self.analyzer.query_tokens(term)]
             bm25 = bm25 + self.settings.retrieval.expansion_weight * self.index.bm25.scores(extra)
-            question = f"{question}（{'、'.join(expansions)}）"
-        query_vec = self.embedder.encode_query(question)
-        scores, ids = self.index.store.search(query_vec, self.settings.retrieval.dense_candidates)
-        dense = np.full(n_units, float(scores[ids >= 0].min()) if (ids >= 0).any() else 0.0,
-                        dtype=np.float32)
-        best: dict[int, list[int]] = {}
+            dense_query = f"{question}（{'、'.join(expansions)}）"
+        scores, ids = self.index.store.search(self.embedder.encode_query(dense_query),
+                                              self.settings.retrieval.dense_candidates)
+        floor = float(scores[ids >= 0].min()) if (ids >= 0).any() else 0.0
+        dense = np.full(len(units), floor, dtype=np.float32)
+        passage_scores: dict[int, float] = {}
+        by_unit: dict[int, list[int]] = {}
         for score, pid in zip(scores, ids):
             if pid < 0:
                 continue
             unit = self.index.passages[pid].unit
-            if unit not in best:
+            if unit not in by_unit:
                 dense[unit] = score
-            best.setdefault(unit, []).append(int(pid))
-        return bm25, dense, best
-
-    def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
-        k = k or self.settings.retrieval.default_k
-        bm25, dense, best = self.unit_scores(question)
+            by_unit.setdefault(unit, []).append(int(pid))
+            passage_scores[int(pid)] = float(score)
         weight = self.settings.retrieval.dense_weight
         fused = weight * _minmax(dense) + (1 - weight) * _minmax(bm25)
-        order = np.argsort(-fused, kind="stable")[:k]
-        return [Hit(self.index.units[i], float(fused[i]), float(bm25[i]), float(dense[i]),
-                    tuple(best.get(int(i), ())[:3])) for i in order]
+        if doc_id is not None:
+            fused = np.where([u.doc_id == doc_id for u in units], fused, -np.inf)
+        order = [int(i) for i in np.argsort(-fused, kind="stable")[:k] if np.isfinite(fused[i])]
+        hits = [Hit(units[i], i, float(fused[i]), float(bm25[i]), float(dense[i]),
+                    tuple(by_unit.get(i, ())[:3])) for i in order]
+        return Retrieval(question, hits, passage_scores, expansions,
+                         float(bm25.max()) if len(bm25) else 0.0, float(dense.max()))
+
+    def retrieve(self, question: str, k: int | None = None, doc_id: str | None = None) -> list[Hit]:
+        return self.search(question, k, doc_id).hits
 
 
 class PlanRetriever(BaseRetriever):

@@ -1,0 +1,175 @@
+"""The extractive backend: answers made only of the plan's own sentences, each cited.
+
+No model writes anything here. Sentences of the retrieved units are scored by their
+cosine with the question (already computed by retrieval) and by lexical overlap with the
+question's content words and expansions; the best are quoted verbatim with 〔第N条〕
+markers, in a shape that suits the question (lead + points, a list grouped by article,
+an article's full text, every mention of a term, a figure from the targets table).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ingest.index import KnowledgeIndex
+from ingest.lexical import LexicalAnalyzer, bigrams
+from ingest.units import Passage, Unit, normalize
+
+from .answer import Citation
+from .retrieve import Retrieval
+
+
+@dataclass
+class Draft:
+    """An answer before verification."""
+
+    text: str
+    citations: list[Citation]
+    refused: bool = False
+    notices: list[str] = field(default_factory=list)
+    route: str = "general"
+
+
+def marker(unit: Unit) -> str:
+    return f"〔{unit.label}〕"
+
+
+def heading(unit: Unit) -> str:
+    return f"{unit.label}（{unit.title}）"
+
+
+@dataclass(frozen=True)
+class ScoredPassage:
+    pid: int
+    passage: Passage
+    unit_rank: int
+    score: float
+
+
+class ExtractiveComposer:
+    def __init__(self, index: KnowledgeIndex, analyzer: LexicalAnalyzer):
+        self.index = index
+        self.analyzer = analyzer
+
+    # ---- sentence selection -------------------------------------------------------------
+    def query_keys(self, question: str, expansions: list[str]) -> set[str]:
+        words = self.analyzer.content_words(question) + [normalize(e) for e in expansions]
+        keys: set[str] = set()
+        for word in words:
+            grams = bigrams(word)
+            keys.update(grams if grams else [word])
+        return keys
+
+    def scored_passages(self, retrieval: Retrieval, max_units: int) -> list[ScoredPassage]:
+        keys = self.query_keys(retrieval.question, retrieval.expansions)
+        out: list[ScoredPassage] = []
+        floor = min(retrieval.passage_scores.values(), default=0.0)
+        for rank, hit in enumerate(retrieval.hits[:max_units]):
+            for pid, passage in self.passages_of(hit.unit_idx):
+                text = normalize(passage.text)
+                overlap = sum(1 for k in keys if k in text) / len(keys) if keys else 0.0
+                dense = retrieval.passage_scores.get(pid, floor)
+                # dense cosines of e5 live in a narrow band (~0.80–0.92): rescale before mixing
+                score = 0.5 * max(0.0, (dense - 0.80) / 0.12) + 0.5 * overlap + 0.3 * hit.score
+                if len(passage.text) < 12 and passage.start == 0:
+                    score -= 0.3                    # the bare title sentence says little
+                out.append(ScoredPassage(pid, passage, rank, score))
+        return sorted(out, key=lambda sp: -sp.score)
+
+    def passages_of(self, unit_idx: int) -> list[tuple[int, Passage]]:
+        if not hasattr(self, "_by_unit"):
+            self._by_unit: dict[int, list[tuple[int, Passage]]] = {}
+            for pid, p in enumerate(self.index.passages):
+                self._by_unit.setdefault(p.unit, []).append((pid, p))
+        return self._by_unit.get(unit_idx, [])
+
+    def pick(self, retrieval: Retrieval, max_units: int, max_sentences: int, per_unit: int,
+             min_ratio: float = 0.6) -> list[ScoredPassage]:
+        """The best sentences: at most per_unit per unit, none far below the best one."""
+        chosen: list[ScoredPassage] = []
+        per: dict[int, int] = {}
+        scored = self.scored_passages(retrieval, max_units)
+        floor = scored[0].score * min_ratio if scored else 0.0
+        for sp in scored:
+            if sp.score < floor:
+                break
+            if per.get(sp.passage.unit, 0) >= per_unit:
+                continue
+            chosen.append(sp)
+            per[sp.passage.unit] = per.get(sp.passage.unit, 0) + 1
+            if len(chosen) >= max_sentences:
+                break
+        return chosen
+
+    def units_in_play(self, retrieval: Retrieval, limit: int) -> int:
+        """How many top units carry the answer: those close to the best fused score."""
+        hits = retrieval.hits
+        if not hits:
+            return 0
+        top = hits[0].score
+        return max(1, sum(1 for h in hits[:limit] if h.score >= top - 0.25))
+
+    # ---- answer shapes --------------------------------------------------------------------
+    def general(self, retrieval: Retrieval) -> Draft:
+        n_units = self.units_in_play(retrieval, limit=3)
+        chosen = self.pick(retrieval, n_units, max_sentences=5, per_unit=3)
+        if not chosen:
+            return Draft("", [], route="general")
+        units = list(dict.fromkeys(sp.passage.unit for sp in chosen))
+        where = "、".join(heading(self.index.units[u]) for u in units)
+        lines = [f"建议在{where}中提出："]
+        return self._points(lines, chosen, route="general")
+
+    def listing(self, retrieval: Retrieval) -> Draft:
+        n_units = self.units_in_play(retrieval, limit=5)
+        chosen = self.pick(retrieval, n_units, max_sentences=8, per_unit=3)
+        if not chosen:
+            return Draft("", [], route="list")
+        lines = ["建议中的相关内容如下（按条文列出）："]
+        by_rank: dict[int, list[ScoredPassage]] = {}
+        for sp in chosen:
+            by_rank.setdefault(sp.unit_rank, []).append(sp)
+        citations = []
+        for rank in sorted(by_rank):
+            group = sorted(by_rank[rank], key=lambda sp: sp.passage.start)
+            unit = self.index.units[group[0].passage.unit]
+            lines.append(f"{heading(unit)}：")
+            for sp in group:
+                lines.append(f"- {sp.passage.text}{marker(unit)}")
+                citations.append(Citation(unit.ref, sp.passage.text, unit.doc_id))
+        return Draft("\n".join(lines), citations, route="list")
+
+    def locate(self, retrieval: Retrieval) -> Draft:
+        n_units = self.units_in_play(retrieval, limit=3)
+        units = [h.unit for h in retrieval.hits[:n_units]]
+        where = "、".join(heading(u) for u in units)
+        chosen = self.pick(retrieval, n_units, max_sentences=3, per_unit=2)
+        lines = [f"相关内容主要在{where}。"]
+        return self._points(lines, chosen, route="locate")
+
+    def article(self, unit: Unit) -> Draft:
+        body = unit.text
+        lines = [f"{heading(unit)}原文如下：", f"{body}{marker(unit)}"]
+        return Draft("\n".join(lines), [Citation(unit.ref, body, unit.doc_id)], route="article")
+
+    def mentions(self, term: str, units: list[tuple[Unit, list[str]]]) -> Draft:
+        lines = [f"建议中提到“{term}”的条文如下："]
+        citations = []
+        for unit, sentences in units:
+            lines.append(f"{heading(unit)}：")
+            for sentence in sentences:
+                lines.append(f"- {sentence}{marker(unit)}")
+                citations.append(Citation(unit.ref, sentence, unit.doc_id))
+        return Draft("\n".join(lines), citations, route="mentions")
+
+    def _points(self, lines: list[str], chosen: list[ScoredPassage], route: str) -> Draft:
+        """Best sentences first, grouped by unit (units in order of their best sentence)."""
+        citations = []
+        unit_order = {}
+        for sp in chosen:                              # chosen is best-first
+            unit_order.setdefault(sp.passage.unit, len(unit_order))
+        ordered = sorted(chosen, key=lambda sp: (unit_order[sp.passage.unit], sp.passage.start))
+        for sp in ordered:
+            unit = self.index.units[sp.passage.unit]
+            lines.append(f"- {sp.passage.text}{marker(unit)}")
+            citations.append(Citation(unit.ref, sp.passage.text, unit.doc_id))
+        return Draft("\n".join(lines), citations, route=route)

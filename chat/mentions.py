@@ -1,0 +1,41 @@
+"""Every mention of a term: all units whose normalised text contains it, not only the top-k."""
+from __future__ import annotations
+
+import re
+
+from ingest.chunk import sentence_spans
+from ingest.index import KnowledgeIndex
+from ingest.units import Unit, normalize
+
+PIECE_SPLIT_RE = re.compile(r"[“”\"'‘’《》「」、,，和与及的\s]+")
+
+
+def term_pieces(term: str) -> list[str]:
+    """The term itself, or, when it is a phrase like “宁愿苦干、不愿苦熬”精神, its pieces."""
+    pieces = [p for p in PIECE_SPLIT_RE.split(normalize(term)) if len(p) >= 2]
+    return pieces or [normalize(term)]
+
+
+def find_mentions(index: KnowledgeIndex, term: str, doc_id: str | None = None) -> list[tuple[Unit, list[str]]]:
+    """(unit, sentences containing the term) for every unit that mentions it, in document order.
+
+    A unit matches when its text contains the whole term, or else every piece of it; the
+    sentences shown are those containing the whole term or its first piece.
+    """
+    whole = normalize(term).strip("“”\"'")
+    pieces = term_pieces(term)
+    found = []
+    for unit in index.units:
+        if doc_id is not None and unit.doc_id != doc_id:
+            continue
+        text = normalize(unit.text)
+        if whole in text:
+            key = whole
+        elif all(p in text for p in pieces):
+            key = pieces[0]
+        else:
+            continue
+        sentences = [unit.text[s:e] for s, e in sentence_spans(unit.text, 10_000)
+                     if key in normalize(unit.text[s:e])]
+        found.append((unit, sentences[:3] or [unit.text[:80]]))
+    return found
