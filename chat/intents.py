@@ -20,6 +20,8 @@ ARTICLE_RE = re.compile(rf"第{_NUM}条")
 PART_INTRO_RE = re.compile(rf"第{_NUM}部分(?:的)?导语")
 ASKS_CONTENT_RE = re.compile(r"(讲|说|写|内容|是什么|原文|全文|具体|规定|提出|主要|什么意思|要求)")
 MENTION_PATTERNS = [
+    re.compile(r"^(?P<term>[^，,。？?]{2,20}?)(?:在|于)(?:建议|原文|文件|规划)(?:里|中|当中)"),
+    re.compile(r"^(?P<term>[^，,。？?]{2,20}?)相关的?(?:建设)?(?:内容|条文|表述|提法|安排)"),
     re.compile(r"^(?:建议|原文|文件)?(?:里|中)?(?:有)?哪些(?:条|条文|地方|部分|内容)(?:里|中)?(?:提到|提及|出现|涉及|讲到|说到)(?:了|过)?(?P<term>.+?)$"),
     re.compile(r"^(?P<term>.+?)(?:在|于)?(?:建议|原文|文件)?(?:里|中)?(?:一共|总共|都)?(?:出现|提到|提及)(?:了|过)?(?:在)?(?:哪些|几)(?:地方|条|处|次|部分)"),
     re.compile(r"^(?:提到|提及|涉及)(?:了)?(?P<term>.+?)的(?:条文|条款|地方|内容)(?:有哪些)?$"),
@@ -28,8 +30,9 @@ MENTION_PATTERNS = [
 MENTION_TRIM = "“”\"'‘’《》「」 ，,、。？?！!：:的了"
 LOCATE_RE = re.compile(r"(第几条|哪一条|哪条|哪几条|哪个部分|哪一部分|哪部分|在哪里|在哪儿|在哪)")
 FIGURE_RE = re.compile(
-    r"(多少|几[个项所家条年天次万亿千百成倍名位]|几成|比例|比重|比率|占比|排第几|排名|多大|多高|多长|多远|多快|数值|数字|指标值|增速|增长率)"
+    r"(多少|(?<!哪)几[个项所家条年天次万亿千百成倍名位]|几成|比例|比重|比率|占比|排第几|排名|多大|多高|多长|多远|多快|数值|指标值|增速|增长率)"
 )
+STRICT_FIGURE_RE = re.compile(r"(多少|(?<!哪)几[个项所家条年天次万亿千百成倍名位]|比例|占比|排第几)")
 LIST_RE = re.compile(r"(有哪些|哪些|列举|列出|都有什么|有什么|包括什么|包括哪些|几大|分别)")
 ELLIPSIS_END_RE = re.compile(r"[？?。！!…\s]+$")
 
@@ -54,7 +57,7 @@ def mention_term(question: str) -> str | None:
     for pattern in MENTION_PATTERNS:
         match = pattern.search(text)
         if match:
-            term = match.group("term").strip(MENTION_TRIM)
+            term = re.split(r"[，,。；;？?！!]", match.group("term"))[0].strip(MENTION_TRIM)
             term = re.sub(r"^(?:建议|原文|文件)(?:里|中)?", "", term).strip(MENTION_TRIM)
             if 1 < len(term) <= 20:
                 return term

@@ -39,7 +39,6 @@ from pathlib import Path
 GGUF_MAGIC = b"GGUF"
 MANIFEST_VERSION = 1
 _CHUNK = 8 * 1024 * 1024
-_READY_PREFIX = "PLANQA_LLAMA_LISTENING "
 
 
 @dataclass(frozen=True)
@@ -323,19 +322,29 @@ class LlamaServer:
                    "--ctx", str(self.n_ctx), "--threads", str(self.threads), "--alias", self.alias,
                    "--host", self.host, "--port", str(self.port)]
             self._log_tail.clear()
-            self._proc = subprocess.Popen(
-                cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                env=env, text=True, encoding="utf-8", errors="replace", bufsize=1,
-            )
+            ready_r, ready_w = os.pipe()           # the child writes its address here
+            cmd += ["--ready-fd", str(ready_w)]
+            try:
+                self._proc = subprocess.Popen(
+                    cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                    env=env, text=True, encoding="utf-8", errors="replace", bufsize=1,
+                    pass_fds=(ready_w,),
+                )
+            finally:
+                os.close(ready_w)
             address: list[str] = []
             ready = threading.Event()
-            threading.Thread(target=self._pump, args=(self._proc, address, ready),
-                             name="llama-server-log", daemon=True).start()
+            threading.Thread(target=self._pump, args=(self._proc,), name="llama-server-log",
+                             daemon=True).start()
+            threading.Thread(target=self._read_address, args=(ready_r, address, ready),
+                             name="llama-server-ready", daemon=True).start()
             deadline = started + self.startup_timeout
             try:
                 while not ready.wait(0.05):
                     if self._proc.poll() is not None or time.perf_counter() > deadline:
                         raise LlamaServerError(self._failure("did not report its address"))
+                if not address:
+                    raise LlamaServerError(self._failure("closed its address pipe"))
                 self.root_url = address[0]
                 while not _http_ok(self.root_url + "/v1/models"):
                     if self._proc.poll() is not None or time.perf_counter() > deadline:
@@ -349,17 +358,22 @@ class LlamaServer:
                  f"(ctx {self.n_ctx}, {self.threads} threads) ready in {self.startup_s:.1f} s")
             return self
 
-    def _pump(self, proc: subprocess.Popen, address: list[str], ready: threading.Event) -> None:
+    @staticmethod
+    def _read_address(fd: int, address: list[str], ready: threading.Event) -> None:
+        with os.fdopen(fd, "r", encoding="utf-8") as fh:
+            line = fh.readline().strip()
+        if line:
+            address.append(line)
+        ready.set()
+
+    def _pump(self, proc: subprocess.Popen) -> None:
         log = open(self.log_path, "a", encoding="utf-8") if self.log_path else None
         try:
             for line in proc.stdout:           # type: ignore[union-attr]
-                if line.startswith(_READY_PREFIX) and not ready.is_set():
-                    address.append(line[len(_READY_PREFIX):].strip())
-                    ready.set()
-                    continue
                 self._log_tail.append(line.rstrip())
                 if log:
                     log.write(line)
+                    log.flush()
         finally:
             if log:
                 log.close()
@@ -423,7 +437,8 @@ def _serve(args: argparse.Namespace) -> int:
     params.warmup = True
     params.cache_ram_mib = 1024
     server = xlc.Server(params)
-    print(_READY_PREFIX + server.listening_address, flush=True)
+    with os.fdopen(args.ready_fd, "w", encoding="utf-8") as ready:
+        ready.write(server.listening_address + "\n")
     try:
         sys.stdin.read()                     # returns on EOF: parent stopped us or died
     except KeyboardInterrupt:
@@ -456,6 +471,7 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--alias", default="local")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=0)
+    s.add_argument("--ready-fd", type=int, required=True, help="pipe that receives the server URL")
     args = parser.parse_args(argv)
     return _serve(args) if args.cmd == "serve" else _build(args)
 

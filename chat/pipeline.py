@@ -18,6 +18,7 @@ from ingest.units import ref_label
 from .answer import Answer
 from .conversation import Conversation, Resolved, resolve
 from .extractive import Draft, ExtractiveComposer
+from .figures import FigureAnswerer
 from .inputs import clean_question
 from .intents import Intent, detect
 from .mentions import find_mentions
@@ -56,6 +57,7 @@ class Assistant:
         self.settings = settings
         self.index = retriever.index
         self.composer = ExtractiveComposer(self.index, retriever.analyzer)
+        self.figures = FigureAnswerer(self.index, retriever.analyzer, self.composer)
         self.refusal = RefusalPolicy(self.index, retriever.analyzer, settings.paths.lexicon_dir)
         self.chain = (RunnableLambda(self._resolve) | RunnableLambda(self._route)
                       | RunnableLambda(self._compose) | RunnableLambda(self._finish))
@@ -119,6 +121,13 @@ class Assistant:
             return self.refusal.refuse(topic, retrieval)
         if intent.kind == "mentions":
             return self._mentions(turn, intent.term)
+        if intent.kind == "figure":
+            draft = self.figures.answer(retrieval, turn.doc_id)
+            if draft is not None:
+                for c in draft.citations:
+                    unit = self.index.unit(c.ref, c.doc_id)
+                    turn.allowed[unit.label] = unit
+                return draft
         if intent.kind == "locate":
             return self.composer.locate(retrieval)
         if intent.kind == "list":
@@ -134,8 +143,8 @@ class Assistant:
                 if found:
                     term = alt
                     break
-        if not found:
-            return self.refusal.refuse(term, turn.retrieval)
+        if not found:                       # the term is worded differently in the plan
+            return self.composer.listing(turn.retrieval)
         for unit, _ in found:
             turn.allowed[unit.label] = unit
         return self.composer.mentions(term, found)

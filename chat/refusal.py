@@ -1,8 +1,9 @@
 """Deciding that the proposal does not answer a question, and saying so plainly.
 
 A question is out of scope when it names a topic the plan never mentions: a word from
-``ingest/lexicon/absent_topics.txt`` (地铁, 房价, 天气, 写诗 …) or a place name that does not
-occur in any document. Figure questions whose figure the plan does not give are refused
+``ingest/lexicon/absent_topics.txt`` (地铁, 房价, 天气, 写诗 …; everyday words that
+colloquial.tsv maps to plan terms take precedence) or a named city, county or province
+(北京市, 湖北省) that does not occur in any document. Figure questions whose figure the plan does not give are refused
 by the figure route. A refusal never asserts anything: it lists the closest units as
 "相关条文" by label and title only.
 """
@@ -18,6 +19,7 @@ from .extractive import Draft, heading
 from .retrieve import Retrieval
 
 PLACE_TAGS = {"ns", "nsf"}
+PLACE_SUFFIXES = ("省", "市", "县", "州", "国")
 NO_ANSWER = "建议原文未涉及{topic}。"
 
 
@@ -33,11 +35,14 @@ class RefusalPolicy:
     def out_of_scope(self, question: str) -> str | None:
         """The topic word that puts the question outside the plan, or None."""
         text = normalize(question)
+        for everyday in self.analyzer.matched_everyday_words(text):   # covered wording wins
+            text = text.replace(everyday, "\x00")
         for word in self.absent:
             if word in text:
                 return word
         for word, tag in jieba.posseg.cut(text):
-            if (tag in PLACE_TAGS and len(word) >= 2 and word not in self.kb_text
+            if (tag in PLACE_TAGS and word.endswith(PLACE_SUFFIXES) and len(word) >= 3
+                    and word not in self.kb_text
                     and word not in self.analyzer.stopwords and not self.analyzer.expansions(word)):
                 return word
         if not self.analyzer.content_words(question) and not self.analyzer.expansions(question):

@@ -4,7 +4,8 @@ Layout under ``index_root``::
 
     current -> build-<stamp>/      a symlink, swapped atomically when a build completes
     build-<stamp>/manifest.json    source sha256s, model id, chunker version, lexicon fingerprint
-                  documents.json units.json passages.json terms.json bm25.json vectors.faiss
+                  documents.json units.json passages.json terms.json targets.json
+                  bm25.json vectors.faiss
 
 A build writes a fresh folder and only then repoints ``current``; a crash at any moment
 leaves the previous index usable. A missing, stale or unreadable index rebuilds itself.
@@ -29,12 +30,13 @@ from .chunk import dense_text, passages_of, with_token_counts
 from .embedding_model import MODEL_ID
 from .lexical import LexicalAnalyzer, quoted_terms
 from .parse import ParseError, kb_documents, load_document
+from .targets import Target, extract_targets
 from .units import DocumentMeta, Passage, Unit
 from .vector_store import VectorStore
 
 INDEX_FORMAT = 1
 FILES = ("manifest.json", "documents.json", "units.json", "passages.json", "terms.json",
-         "bm25.json", "vectors.faiss")
+         "targets.json", "bm25.json", "vectors.faiss")
 
 
 class IndexBuildError(RuntimeError):
@@ -48,6 +50,7 @@ class KnowledgeIndex:
     units: list[Unit]
     passages: list[Passage]
     terms: list[str]
+    targets: list[Target]
     bm25: BM25
     store: VectorStore
     path: Path
@@ -133,6 +136,7 @@ def build_index(settings: Settings = SETTINGS, embedder=None) -> Path:
         _write_json(tmp / "units.json", [u.to_dict() for u in units])
         _write_json(tmp / "passages.json", [p.to_dict() for p in passages])
         _write_json(tmp / "terms.json", terms)
+        _write_json(tmp / "targets.json", [asdict(t) for t in extract_targets(units)])
         _write_json(tmp / "bm25.json", bm25.to_dict())
         store.save(tmp / "vectors.faiss")
         manifest = expected_manifest(settings) | {
@@ -174,6 +178,7 @@ def read_index(path: Path) -> KnowledgeIndex:
         units=[Unit(**u) for u in load("units.json")],
         passages=[Passage(**p) for p in load("passages.json")],
         terms=load("terms.json"),
+        targets=[Target(**t) for t in load("targets.json")],
         bm25=BM25.from_dict(load("bm25.json")),
         store=VectorStore.load(path / "vectors.faiss"),
         path=path.resolve(),

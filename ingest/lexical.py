@@ -95,11 +95,18 @@ class LexicalAnalyzer:
             tokens.extend(bigrams(word))
         return tokens
 
-    def expansions(self, question: str) -> list[str]:
-        """Plan terms for the everyday words in a question (longest match first, no overlaps)."""
-        text, terms = normalize(question), []
+    def matched_everyday_words(self, question: str) -> list[str]:
+        """The colloquial.tsv words found in a question (longest match first, no overlaps)."""
+        text, found = normalize(question), []
         for key in self._keys_longest_first:
             if key in text:
                 text = text.replace(key, "\x00")
-                terms.extend(t for t in self.expansion_table[key] if t not in terms)
+                found.append(key)
+        return found
+
+    def expansions(self, question: str) -> list[str]:
+        """Plan terms for the everyday words in a question."""
+        terms: list[str] = []
+        for key in self.matched_everyday_words(question):
+            terms.extend(t for t in self.expansion_table[key] if t not in terms)
         return terms

@@ -450,31 +450,3 @@ def format_table(targets: Iterable[Target], kind: str | None = None) -> str:
     lines.insert(1, "  ".join("-" * w for w in widths))
     lines.append(f"({len(rows)} 项)")
     return "\n".join(lines)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m ingest.targets [--kind goal] [--json]``: the table of the knowledge base."""
-    import argparse
-    import json
-
-    from config import SETTINGS
-
-    from .parse import kb_documents, load_document
-
-    parser = argparse.ArgumentParser(prog="python -m ingest.targets", description=main.__doc__)
-    parser.add_argument("--kind", choices=KINDS)
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
-    targets: list[Target] = []
-    for path in kb_documents(SETTINGS.paths.kb_dir):
-        targets.extend(extract_targets(load_document(path)[1]))
-    if args.json:
-        rows = [r for r in targets_to_rows(targets) if args.kind is None or r["kind"] == args.kind]
-        print(json.dumps(rows, ensure_ascii=False, indent=1))
-    else:
-        print(format_table(targets, args.kind))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
