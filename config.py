@@ -45,10 +45,20 @@ class RetrievalSettings:
 
 
 @dataclass(frozen=True)
+class AnswerSettings:
+    max_sentences: int = 6              # quoted sentences in a general answer
+    max_list_sentences: int = 8         # … in a "有哪些 / 列举" answer
+    per_unit: int = 3                   # at most this many from one unit
+    min_ratio: float = 0.5              # no sentence scoring below this share of the best one
+    unit_gap: float = 0.3               # units within this fused-score gap of the best take part
+
+
+@dataclass(frozen=True)
 class Settings:
     paths: PathSettings = field(default_factory=PathSettings)
     chunk: ChunkSettings = field(default_factory=ChunkSettings)
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
+    answer: AnswerSettings = field(default_factory=AnswerSettings)
 
 
 SETTINGS = Settings()

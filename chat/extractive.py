@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from config import AnswerSettings
 from ingest.index import KnowledgeIndex
 from ingest.lexical import LexicalAnalyzer, bigrams
 from ingest.units import Passage, Unit, normalize
@@ -46,9 +47,10 @@ class ScoredPassage:
 
 
 class ExtractiveComposer:
-    def __init__(self, index: KnowledgeIndex, analyzer: LexicalAnalyzer):
+    def __init__(self, index: KnowledgeIndex, analyzer: LexicalAnalyzer, settings: AnswerSettings):
         self.index = index
         self.analyzer = analyzer
+        self.settings = settings
 
     # ---- sentence selection -------------------------------------------------------------
     def query_keys(self, question: str, expansions: list[str]) -> set[str]:
@@ -82,13 +84,12 @@ class ExtractiveComposer:
                 self._by_unit.setdefault(p.unit, []).append((pid, p))
         return self._by_unit.get(unit_idx, [])
 
-    def pick(self, retrieval: Retrieval, max_units: int, max_sentences: int, per_unit: int,
-             min_ratio: float = 0.6) -> list[ScoredPassage]:
+    def pick(self, retrieval: Retrieval, max_units: int, max_sentences: int, per_unit: int) -> list[ScoredPassage]:
         """The best sentences: at most per_unit per unit, none far below the best one."""
         chosen: list[ScoredPassage] = []
         per: dict[int, int] = {}
         scored = self.scored_passages(retrieval, max_units)
-        floor = scored[0].score * min_ratio if scored else 0.0
+        floor = scored[0].score * self.settings.min_ratio if scored else 0.0
         for sp in scored:
             if sp.score < floor:
                 break
@@ -106,12 +107,12 @@ class ExtractiveComposer:
         if not hits:
             return 0
         top = hits[0].score
-        return max(1, sum(1 for h in hits[:limit] if h.score >= top - 0.25))
+        return max(1, sum(1 for h in hits[:limit] if h.score >= top - self.settings.unit_gap))
 
     # ---- answer shapes --------------------------------------------------------------------
     def general(self, retrieval: Retrieval) -> Draft:
         n_units = self.units_in_play(retrieval, limit=3)
-        chosen = self.pick(retrieval, n_units, max_sentences=5, per_unit=3)
+        chosen = self.pick(retrieval, n_units, self.settings.max_sentences, self.settings.per_unit)
         if not chosen:
             return Draft("", [], route="general")
         units = list(dict.fromkeys(sp.passage.unit for sp in chosen))
@@ -121,7 +122,7 @@ class ExtractiveComposer:
 
     def listing(self, retrieval: Retrieval) -> Draft:
         n_units = self.units_in_play(retrieval, limit=5)
-        chosen = self.pick(retrieval, n_units, max_sentences=8, per_unit=3)
+        chosen = self.pick(retrieval, n_units, self.settings.max_list_sentences, self.settings.per_unit)
         if not chosen:
             return Draft("", [], route="list")
         lines = ["建议中的相关内容如下（按条文列出）："]

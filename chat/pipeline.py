@@ -56,7 +56,7 @@ class Assistant:
         self.retriever = retriever
         self.settings = settings
         self.index = retriever.index
-        self.composer = ExtractiveComposer(self.index, retriever.analyzer)
+        self.composer = ExtractiveComposer(self.index, retriever.analyzer, settings.answer)
         self.figures = FigureAnswerer(self.index, retriever.analyzer, self.composer)
         self.refusal = RefusalPolicy(self.index, retriever.analyzer, settings.paths.lexicon_dir)
         self.chain = (RunnableLambda(self._resolve) | RunnableLambda(self._route)

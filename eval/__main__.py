@@ -21,27 +21,13 @@ def main(argv: list[str] | None = None) -> int:
 
     from chat.pipeline import Assistant
 
-    from .runner import print_table, read_questions, run_questions, summarise
+    from .gate import check_gate
+    from .runner import evaluate, print_table
 
-    rows = read_questions(args.questions)
-    questions = [q for _, q, _ in rows if q is not None]
-    assistant = Assistant.from_settings()
-    preds = run_questions(rows, lambda text: assistant.ask(text).to_json(), args.out)
-    summaries = {"ours": summarise(questions, preds)}
-    errors = sum("error" in p for p in preds)
-    if args.baseline:
-        from .baseline import NaiveBaseline
-
-        index = assistant.retriever.index
-        sources = {d.doc_id: (assistant.settings.paths.kb_dir / d.source_file).read_text(encoding="utf-8")
-                   for d in index.documents}
-        baseline = NaiveBaseline(index, assistant.retriever.embedder, sources)
-        summaries["baseline"] = summarise(questions, run_questions(rows, baseline.ask, None))
-    print(f"{len(preds)} questions, {errors} rejected" + (f", predictions in {args.out}" if args.out else ""))
+    summaries, errors = evaluate(Assistant.from_settings(), args.questions, args.out, args.baseline or args.gate)
+    print(f"{args.questions}: {errors} questions rejected" + (f", predictions in {args.out}" if args.out else ""))
     print_table(summaries)
     if args.gate:
-        from .gate import check_gate
-
         failures = check_gate(summaries["ours"], summaries.get("baseline"))
         for line in failures:
             print(f"GATE FAIL: {line}")

@@ -1,4 +1,4 @@
-"""The CI gate: the dev-set figures must reach the minimums of ``gate.json`` and beat the baseline."""
+"""The CI gate: the dev-set figures must reach ``gate.json`` and beat the naive baseline."""
 from __future__ import annotations
 
 import json
@@ -11,11 +11,15 @@ def check_gate(ours: dict, baseline: dict | None, gate_file: Path = GATE_FILE) -
     """Failures as readable lines; an empty list means the gate passes."""
     gate = json.loads(gate_file.read_text(encoding="utf-8"))
     failures = []
-    for group, minimums in gate.get("ours", {}).items():
-        for metric, minimum in minimums.items():
+    for group, bounds in gate.get("ours", {}).items():
+        for metric, bound in bounds.items():
             value = ours.get(group, {}).get(metric)
-            if value is None or value < minimum:
-                failures.append(f"{group} {metric} = {value} < {minimum}")
+            if value is None:
+                failures.append(f"{group} {metric}: not measured")
+            elif "min" in bound and value < bound["min"]:
+                failures.append(f"{group} {metric} = {value:.3f} < {bound['min']}")
+            elif "max" in bound and value > bound["max"]:
+                failures.append(f"{group} {metric} = {value:.3f} > {bound['max']}")
     if baseline is not None:
         for group, metrics in gate.get("beat_baseline", {}).items():
             for metric in metrics:

@@ -4,10 +4,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from chat.verify import numbers_in
 from ingest.units import normalize, ref_from_json
 
 RETRIEVAL_METRICS = ("hit@1", "hit@5", "mrr@10", "recall@5")
-ANSWER_METRICS = ("fact_recall", "primary_cited", "refused")
+ANSWER_METRICS = ("fact_recall", "primary_cited", "refused", "quotes_verbatim", "numbers_backed")
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,20 @@ def retrieval_scores(q: Question, ranked: list[str]) -> dict[str, float]:
     }
 
 
-def answer_scores(q: Question, pred: dict) -> dict[str, float]:
-    """Fact recall (normalised substring), primary ref cited, refused."""
+def answer_scores(q: Question, pred: dict, unit_texts: dict[str, str]) -> dict[str, float]:
+    """Fact recall (normalised substring), primary ref cited, refused, and the two integrity
+    checks: every citation quote verbatim in its unit; every number of the answer in a cited unit.
+    ``unit_texts``: ref -> verbatim unit text."""
     answer = normalize(pred.get("answer", ""))
-    cited = {ref_from_json(c["ref"]) for c in pred.get("citations", [])}
-    out = {"refused": float(bool(pred.get("refused")))}
+    citations = pred.get("citations", [])
+    cited = {ref_from_json(c["ref"]) for c in citations}
+    cited_text = normalize("\n".join(unit_texts.get(r, "") for r in cited))
+    out = {
+        "refused": float(bool(pred.get("refused"))),
+        "quotes_verbatim": float(all(c["quote"] in unit_texts.get(ref_from_json(c["ref"]), "")
+                                     for c in citations)),
+        "numbers_backed": float(all(n in cited_text for n in numbers_in(pred.get("answer", "")))),
+    }
     if q.answerable:
         out["fact_recall"] = (sum(normalize(f) in answer for f in q.facts) / len(q.facts)) if q.facts else 1.0
         out["primary_cited"] = float(q.articles[0] in cited)

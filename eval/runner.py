@@ -51,7 +51,7 @@ def run_questions(rows, ask: Callable[[str], dict], out_path: Path | None) -> li
     return preds
 
 
-def summarise(questions: Iterable[Question], preds: list[dict]) -> dict[str, dict[str, float]]:
+def summarise(questions: Iterable[Question], preds: list[dict], unit_texts: dict[str, str]) -> dict[str, dict[str, float]]:
     """Per-type means of retrieval metrics (answerable only) and answer metrics."""
     rows = []
     by_id = {p.get("id"): p for p in preds}
@@ -59,7 +59,7 @@ def summarise(questions: Iterable[Question], preds: list[dict]) -> dict[str, dic
         pred = by_id.get(q.id)
         if pred is None or "error" in pred:
             continue
-        scores = answer_scores(q, pred)
+        scores = answer_scores(q, pred, unit_texts)
         if q.answerable:
             ranked = [ref_from_json(r["ref"]) for r in pred.get("retrieved", [])]
             scores |= retrieval_scores(q, ranked)
@@ -68,6 +68,25 @@ def summarise(questions: Iterable[Question], preds: list[dict]) -> dict[str, dic
     summary = mean_by_group(rows)
     summary.pop("all", None)           # 'answerable' + 'unanswerable' rows are the meaningful totals
     return summary
+
+
+def evaluate(assistant, questions_path: Path, out_path: Path | None = None,
+             with_baseline: bool = False) -> tuple[dict, int]:
+    """Run a question file through the assistant (and the naive baseline): summaries by system, errors."""
+    rows = read_questions(questions_path)
+    questions = [q for _, q, _ in rows if q is not None]
+    index = assistant.index
+    unit_texts = {u.ref: u.text for u in index.units}
+    preds = run_questions(rows, lambda text: assistant.ask(text).to_json(), out_path)
+    summaries = {"ours": summarise(questions, preds, unit_texts)}
+    if with_baseline:
+        from .baseline import NaiveBaseline
+
+        sources = {d.doc_id: (assistant.settings.paths.kb_dir / d.source_file).read_text(encoding="utf-8")
+                   for d in index.documents}
+        baseline = NaiveBaseline(index, assistant.retriever.embedder, sources)
+        summaries["baseline"] = summarise(questions, run_questions(rows, baseline.ask, None), unit_texts)
+    return summaries, sum("error" in p for p in preds)
 
 
 def print_table(summaries: dict[str, dict[str, dict[str, float]]], file=sys.stdout) -> None:
