@@ -148,9 +148,10 @@ class ExtractiveComposer:
         return self._points(lines, chosen, route="locate")
 
     def article(self, unit: Unit) -> Draft:
-        body = unit.text
-        lines = [f"{heading(unit)}原文如下：", f"{body}{marker(unit)}"]
-        return Draft("\n".join(lines), [Citation(unit.ref, body, unit.doc_id)], route="article")
+        paragraphs = [p for p in unit.text.split("\n") if p.strip()]
+        lines = [f"{heading(unit)}原文如下："] + [f"{p}{marker(unit)}" for p in paragraphs]
+        return Draft("\n".join(lines), [Citation(unit.ref, p, unit.doc_id) for p in paragraphs],
+                     route="article")
 
     def mentions(self, term: str, units: list[tuple[Unit, list[str]]]) -> Draft:
         lines = [f"建议中提到“{term}”的条文如下："]

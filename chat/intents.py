@@ -20,6 +20,7 @@ ARTICLE_RE = re.compile(rf"第{_NUM}条")
 PART_INTRO_RE = re.compile(rf"第{_NUM}部分(?:的)?导语")
 ASKS_CONTENT_RE = re.compile(r"(讲|说|写|内容|是什么|原文|全文|具体|规定|提出|主要|什么意思|要求)")
 MENTION_PATTERNS = [
+    re.compile(r"^(?:建议|原文|文件|规划)?(?:中|里)?(?:一共)?(?:提到|提及|涉及|提出)(?:了|过)?哪些(?P<term>.+?)$"),
     re.compile(r"^(?P<term>[^，,。？?]{2,20}?)(?:在|于)(?:建议|原文|文件|规划)(?:里|中|当中)"),
     re.compile(r"^(?P<term>[^，,。？?]{2,20}?)相关的?(?:建设)?(?:内容|条文|表述|提法|安排)"),
     re.compile(r"^(?:建议|原文|文件)?(?:里|中)?(?:有)?哪些(?:条|条文|地方|部分|内容)(?:里|中)?(?:提到|提及|出现|涉及|讲到|说到)(?:了|过)?(?P<term>.+?)$"),
@@ -28,6 +29,8 @@ MENTION_PATTERNS = [
     re.compile(r"^(?:列出|找出|列举)(?:所有|全部)?(?:提到|提及|涉及)(?:了)?(?P<term>.+?)的(?:条文|条款|地方|内容)?$"),
 ]
 MENTION_TRIM = "“”\"'‘’《》「」 ，,、。？?！!：:的了"
+GENERIC_TERMS = {"内容", "项目", "措施", "举措", "政策", "安排", "工作", "方面", "任务", "目标", "要求", "地方",
+                 "条文", "重点", "事情", "东西", "重大项目", "重点项目", "重要内容"}
 LOCATE_RE = re.compile(r"(第几条|哪一条|哪条|哪几条|哪个部分|哪一部分|哪部分|在哪里|在哪儿|在哪)")
 FIGURE_RE = re.compile(
     r"(多少|(?<!哪)几[个项所家条年天次万亿千百成倍名位]|几成|比例|比重|比率|占比|排第几|排名|多大|多高|多长|多远|多快|数值|指标值|增速|增长率)"
@@ -59,7 +62,9 @@ def mention_term(question: str) -> str | None:
         if match:
             term = re.split(r"[，,。；;？?！!]", match.group("term"))[0].strip(MENTION_TRIM)
             term = re.sub(r"^(?:建议|原文|文件)(?:里|中)?", "", term).strip(MENTION_TRIM)
-            if 1 < len(term) <= 20:
+            term = re.sub(r"^(?:关于|有关|涉及)", "", term)
+            term = re.sub(r"(?:的|方面的|相关的)?(?:内容|安排|表述|举措|措施|政策|提法)$", "", term).strip(MENTION_TRIM)
+            if 1 < len(term) <= 20 and term not in GENERIC_TERMS:
                 return term
     return None
 

@@ -66,6 +66,15 @@ def _garbage_reason(text: str) -> str | None:
     return None
 
 
+def _root_cause(exc: BaseException) -> str:
+    """The innermost error's text ("[Errno 111] Connection refused" rather than "Connection error.")."""
+    seen = {id(exc)}
+    while (nxt := exc.__cause__ or exc.__context__) is not None and id(nxt) not in seen:
+        seen.add(id(nxt))
+        exc = nxt
+    return str(exc) or type(exc).__name__
+
+
 def _text_of(content) -> str:
     if isinstance(content, str):
         return content
@@ -119,8 +128,7 @@ class LLMBackend:
         if isinstance(exc, openai.APITimeoutError):
             msg = f"{self.describe()} timed out after {self.settings.timeout_s:g} s"
         elif isinstance(exc, openai.APIConnectionError):
-            cause = exc.__cause__ or exc.__context__
-            msg = f"{self.describe()} unreachable: {cause or exc}"
+            msg = f"{self.describe()} unreachable: {_root_cause(exc)}"
         elif isinstance(exc, openai.APIStatusError):
             msg = f"{self.describe()} answered HTTP {exc.status_code}: {exc.message}"
         else:
@@ -223,8 +231,8 @@ class OpenAIBackend(LLMBackend):
         return f"openai:{self._model}@{self.base_url}"
 
 
-# one llama.cpp server per GGUF per process, started on first use
-_SERVERS: dict[Path, object] = {}
+# one llama.cpp server per (cache, local model) per process, started on first use
+_SERVERS: dict[tuple[Path, str], object] = {}
 _SERVERS_LOCK = threading.Lock()
 
 
@@ -239,21 +247,24 @@ atexit.register(_stop_servers)
 
 
 def shared_server(cache_root: Path, model: str):
-    """The process-wide llama.cpp server for local ``model``; assembled and started on first call,
-    restarted if it died."""
+    """The process-wide llama.cpp server (:class:`chat.local_model.LlamaServer`) for local
+    ``model``: the GGUF is assembled (or checked) and the server started on the first call, and
+    restarted by a later call if it died."""
     from .local_model import LlamaServer, gguf_path
 
+    key = (Path(cache_root).resolve(), model)
     with _SERVERS_LOCK:
+        server = _SERVERS.get(key)
+        if server is not None and server.running:
+            return server
+        if server is not None:
+            log.warning("local llama.cpp server for %s died; restarting it", model)
         path = gguf_path(cache_root, model)
-        server = _SERVERS.get(path)
-        if server is None or not server.running:
-            if server is not None:
-                log.warning("local llama.cpp server for %s died; restarting", model)
-            logs = Path(cache_root) / "logs"
-            logs.mkdir(parents=True, exist_ok=True)
-            server = LlamaServer(path, alias=model, log_path=logs / f"llama-server-{model}.log")
-            server.start()
-            _SERVERS[path] = server
+        logs = Path(cache_root) / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        server = LlamaServer(path, alias=model, log_path=logs / f"llama-server-{model}.log")
+        server.start()
+        _SERVERS[key] = server
         return server
 
 

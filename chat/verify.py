@@ -6,7 +6,8 @@
   bigrams in one sentence of the unit;
 - every number of a sentence (digits, %, ratios like 2.1:1, 百亿级, 三十年) must occur in
   a unit the sentence cites, else the sentence is dropped;
-- a substantive sentence without any surviving citation is dropped.
+- a substantive sentence without any surviving citation is dropped; a marker that closes a
+  paragraph covers the paragraph's unmarked sentences.
 Everything dropped is recorded with its reason.
 """
 from __future__ import annotations
@@ -95,8 +96,11 @@ def verify(text: str, allowed: dict[str, Unit]) -> Verified:
     seen: set[tuple[str, str]] = set()
     for line in text.split("\n"):
         kept_parts = []
-        for sentence in (s for s in SENTENCE_RE.findall(line) if s.strip()):
-            labels = CANONICAL_RE.findall(sentence)
+        sentences = [s for s in SENTENCE_RE.findall(line) if s.strip()]
+        line_labels = CANONICAL_RE.findall(sentences[-1]) if sentences else []
+        for sentence in sentences:
+            # a marker closing a paragraph covers its unmarked sentences
+            labels = CANONICAL_RE.findall(sentence) or line_labels
             content = CANONICAL_RE.sub("", sentence).strip().lstrip("-·• ").strip()
             cited: list[tuple[Unit, str]] = []
             for label in labels:
@@ -121,7 +125,8 @@ def verify(text: str, allowed: dict[str, Unit]) -> Verified:
                 dropped.append(Dropped(content, "uncited statement"))
                 continue
             body = CANONICAL_RE.sub("", sentence).rstrip()
-            kept_parts.append(body + "".join(f"〔{u.label}〕" for u, _ in cited))
+            own = CANONICAL_RE.findall(sentence)
+            kept_parts.append(body + "".join(f"〔{u.label}〕" for u, _ in cited if own))
             for unit, quote in cited:
                 key = (unit.ref + unit.doc_id, quote)
                 if key not in seen:

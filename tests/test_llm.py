@@ -16,6 +16,7 @@ from dataclasses import MISSING, fields
 from pathlib import Path
 
 import pytest
+from langchain_core.messages import HumanMessage
 
 from chat.llm import ENV_API_KEY, ENV_BASE_URL, ENV_MODEL, LLMError, LLMSettings, get_backend
 from chat.llm_prompt import (BLOCK_SEPARATOR, TRUNCATION_MARK, build_context, build_messages,
@@ -184,10 +185,11 @@ def test_down_endpoint_fails_fast_without_leaking_the_key(monkeypatch, units):
     monkeypatch.setenv(ENV_API_KEY, secret)
     backend = get_backend(LLMSettings("openai", timeout_s=30), Path("/nonexistent"))
     assert secret not in repr(backend)
+    messages = build_messages("黔江在哪里？", [make_hit(units, "P0")])
     started = time.perf_counter()
-    with pytest.raises(LLMError, match="unreachable") as err:
-        list(backend.stream(build_messages("黔江在哪里？", [make_hit(units, "P0")])))
-    assert time.perf_counter() - started < 1.5
+    with pytest.raises(LLMError, match="unreachable.*refused") as err:
+        list(backend.stream(messages))
+    assert time.perf_counter() - started < 1.0
     assert secret not in str(err.value)
 
 
@@ -222,7 +224,6 @@ def test_timeouts_cover_first_token_and_total(openai_env, units):
         tiny.invoke(messages)
 
     # tokens keep flowing, but the whole answer has a deadline too
-    from langchain_core.messages import HumanMessage
     counting = [HumanMessage("请从1数到500，用空格隔开，不要省略。")]
     slow = get_backend(LLMSettings("openai", timeout_s=4.0, max_tokens=1500), Path("/nonexistent"))
     received: list[str] = []
@@ -248,17 +249,16 @@ def _slot_busy(server: LlamaServer) -> bool:
 
 
 @pytest.mark.llm_server
-def test_local_backend_starts_one_shared_server_lazily(cache_root, units):
+def test_local_backend_starts_one_shared_server_lazily(cache_root):
     from chat import llm
 
     settings = LLMSettings("local", timeout_s=90, max_tokens=16, local_model=TEST_MODEL)
     first, second = get_backend(settings, cache_root), get_backend(settings, cache_root)
     assert first.name == "local" and not llm._SERVERS          # nothing started yet
     try:
-        answer = first.invoke(build_messages("序言讲了什么？", [make_hit(units, "P0")]))
-        assert answer.strip()
+        assert first.invoke([HumanMessage("你好")]).strip()
         server = llm.shared_server(cache_root, TEST_MODEL)
-        assert second.invoke(build_messages("序言讲了什么？", [make_hit(units, "P0")])).strip()
+        assert second.invoke([HumanMessage("你好")]).strip()
         assert list(llm._SERVERS.values()) == [server] and server.running
         root = server.root_url
     finally:
