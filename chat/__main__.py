@@ -1,4 +1,4 @@
-"""Command line: ``python -m chat retrieve|ask …``."""
+"""Command line: ``python -m chat retrieve|ask|targets …``."""
 from __future__ import annotations
 
 import argparse
@@ -6,6 +6,7 @@ import json
 import sys
 
 from config import SETTINGS
+from ingest.targets import KINDS, format_table, targets_to_rows
 
 
 def _print_json(data) -> None:
@@ -22,10 +23,31 @@ def main(argv: list[str] | None = None) -> int:
     p_ask = sub.add_parser("ask", help="answer a question with cited articles")
     p_ask.add_argument("question")
     p_ask.add_argument("--json", action="store_true")
+    p_ask.add_argument("--backend", default="extractive", choices=("extractive", "local", "openai"))
+    p_ask.add_argument("--doc", help="only this document (doc_id)")
+    p_tgt = sub.add_parser("targets", help="the targets table (every figure of the plan)")
+    p_tgt.add_argument("--kind", choices=KINDS)
+    p_tgt.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
+    if args.command == "targets":
+        from ingest.index import load_index
+
+        targets = load_index(SETTINGS).targets
+        if args.json:
+            _print_json([r for r in targets_to_rows(targets) if not args.kind or r["kind"] == args.kind])
+        else:
+            print(format_table(targets, args.kind))
+        return 0
+
+    from .inputs import QuestionError, clean_question
     from .pipeline import Assistant
 
+    try:
+        clean_question(args.question)             # a clear message before any model loads
+    except QuestionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     assistant = Assistant.from_settings()
     if args.command == "retrieve":
         hits = assistant.retriever.retrieve(args.question, args.k)
@@ -35,11 +57,13 @@ def main(argv: list[str] | None = None) -> int:
             for rank, h in enumerate(hits, 1):
                 print(f"{rank:2d}. {h.label:<10} {h.score:.3f}  {h.unit.title}")
         return 0
-    answer = assistant.ask(args.question)
+    answer = assistant.ask(args.question, backend=args.backend, doc_id=args.doc)
     if args.json:
         _print_json(answer.to_json())
     else:
         print(answer.answer)
+        for notice in answer.notices:
+            print(f"（{notice}）")
     return 0
 
 

@@ -266,8 +266,11 @@ def ensure_model(cache_root: pathlib.Path, progress: bool = True) -> pathlib.Pat
 def load_model(cache_root: pathlib.Path, progress: bool = True) -> SentenceTransformer:
     """Ensure the folder exists and load it offline on CPU."""
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
 
-    return SentenceTransformer(str(ensure_model(cache_root, progress)), device="cpu")
+    folder = ensure_model(cache_root, progress)
+    hf_logging.disable_progress_bar()            # "Loading weights" bars on every start are noise
+    return SentenceTransformer(str(folder), device="cpu")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,102 @@
+"""``python -m eval.bench``: speed and memory figures (printed, not asserted).
+
+- index build time (parse, targets, BM25, embedding every passage, FAISS), into a temp folder;
+- cold start to first answer: a fresh process that loads model + index and answers once;
+- warm latency p50/p95 over the dev set: retrieval alone and the full extractive answer;
+- peak RSS of this process and of the cold-start process.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from config import SETTINGS
+
+DEV_SET = Path(__file__).with_name("dev.jsonl")
+COLD_SCRIPT = (
+    "import time,resource,json;t=time.perf_counter();"
+    "from chat.pipeline import Assistant;a=Assistant.from_settings();"
+    "r=a.ask('2030年城市人口目标是多少？');"
+    "print(json.dumps({'seconds':time.perf_counter()-t,'answer':r.answer[:40],"
+    "'rss_mb':resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024}))"
+)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_build(embedder) -> float:
+    from ingest.index import build_index
+
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = dataclasses.replace(SETTINGS.paths, cache_root=Path(tmp))
+        started = time.perf_counter()
+        build_index(dataclasses.replace(SETTINGS, paths=paths), embedder)
+        return time.perf_counter() - started
+
+
+def bench_cold_start() -> dict:
+    out = subprocess.run([sys.executable, "-c", COLD_SCRIPT], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[1], check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def bench_warm(assistant, questions: list[str]) -> dict[str, list[float]]:
+    for q in questions[:5]:                                       # warm-up
+        assistant.ask(q)
+    retrieve_ms, answer_ms = [], []
+    for q in questions:
+        t0 = time.perf_counter()
+        assistant.retriever.search(q)
+        t1 = time.perf_counter()
+        assistant.ask(q)
+        t2 = time.perf_counter()
+        retrieve_ms.append((t1 - t0) * 1000)
+        answer_ms.append((t2 - t1) * 1000)
+    return {"retrieval": retrieve_ms, "extractive answer": answer_ms}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m eval.bench", description=__doc__)
+    parser.add_argument("--questions", type=Path, default=DEV_SET)
+    parser.add_argument("--skip-build", action="store_true", help="do not time an index build")
+    args = parser.parse_args(argv)
+
+    from chat.pipeline import Assistant
+
+    questions = [json.loads(line)["question"] for line in args.questions.read_text(encoding="utf-8").splitlines()
+                 if line.strip()]
+    print("cold start to first answer (fresh process, index present) …", flush=True)
+    cold = bench_cold_start()
+    assistant = Assistant.from_settings()
+    build_s = None if args.skip_build else bench_build(assistant.retriever.embedder)
+    warm = bench_warm(assistant, questions)
+
+    print(f"\n=== bench ({len(questions)} questions, {len(assistant.index.units)} units, "
+          f"{len(assistant.index.passages)} passages, faiss {assistant.index.store.kind}) ===")
+    if build_s is not None:
+        print(f"index build:                 {build_s:8.1f} s")
+    print(f"cold start to first answer:  {cold['seconds']:8.1f} s   (peak RSS {cold['rss_mb']:.0f} MB)")
+    for name, values in warm.items():
+        print(f"warm {name:<22} p50 {statistics.median(values):7.1f} ms   p95 {percentile(values, 95):7.1f} ms"
+              f"   max {max(values):7.1f} ms")
+    print(f"peak RSS (this process):     {peak_rss_mb():8.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
