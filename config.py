@@ -54,11 +54,25 @@ class AnswerSettings:
 
 
 @dataclass(frozen=True)
+class LLMConfig:
+    """LLM backends (endpoint URL, model and key come from PLANQA_OPENAI_* environment variables)."""
+
+    local_model: str = "qwen2.5-1.5b"   # or "qwen2.5-0.5b" (both assembled from PyPI part packages)
+    local_timeout_s: float = 120.0      # whole answer on this 2-core CPU
+    openai_timeout_s: float = 60.0
+    max_tokens: int = 400
+    context_tokens: int = 2000          # tiktoken budget for the units given to the model
+    context_units: int = 5
+    history_turns: int = 2
+
+
+@dataclass(frozen=True)
 class Settings:
     paths: PathSettings = field(default_factory=PathSettings)
     chunk: ChunkSettings = field(default_factory=ChunkSettings)
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
     answer: AnswerSettings = field(default_factory=AnswerSettings)
+    llm: LLMConfig = field(default_factory=LLMConfig)
 
 
 SETTINGS = Settings()

@@ -7,7 +7,9 @@ and verification. The extractive composer is the default and the fallback of the
 """
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from langchain_core.runnables import RunnableLambda
@@ -19,12 +21,26 @@ from .answer import Answer
 from .conversation import Conversation, Resolved, resolve
 from .extractive import Draft, ExtractiveComposer
 from .figures import FigureAnswerer
-from .inputs import clean_question
+from .inputs import QuestionError, clean_question
 from .intents import Intent, detect
 from .mentions import find_mentions
 from .refusal import RefusalPolicy
 from .retrieve import HybridRetriever, Retrieval
 from .verify import verify
+
+
+LLM_ROUTES = ("general", "list", "locate")
+LLM_FAILED = "模型服务未能作答（{reason}），以下为原文摘录回答。"
+LLM_UNVERIFIED = "模型的回答未能通过引文核验，以下为原文摘录回答。"
+
+
+@dataclass(frozen=True)
+class StreamEvent:
+    """What ``Assistant.stream`` yields: text deltas while composing, then the verified answer."""
+
+    kind: str                       # "delta" | "answer"
+    text: str = ""
+    answer: Answer | None = None
 
 
 @dataclass
@@ -61,6 +77,8 @@ class Assistant:
         self.refusal = RefusalPolicy(self.index, retriever.analyzer, settings.paths.lexicon_dir)
         self.chain = (RunnableLambda(self._resolve) | RunnableLambda(self._route)
                       | RunnableLambda(self._compose) | RunnableLambda(self._finish))
+        self._backends: dict[str, object] = {}
+        self._backends_lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: Settings = SETTINGS) -> "Assistant":
@@ -75,6 +93,31 @@ class Assistant:
         if conversation is not None:
             conversation.add(turn.question, turn.resolved.text, answer)
         return answer
+
+    def stream(self, question: str, conversation: Conversation | None = None,
+               backend: str = "extractive", doc_id: str | None = None) -> Iterator[StreamEvent]:
+        """Like ``ask`` but yields text as it is produced, then the verified Answer (last event).
+        The streamed text of an LLM is provisional: the final answer is what survived verification."""
+        turn = self._route(self._resolve(Turn(clean_question(question), backend, doc_id, conversation)))
+        t0 = time.perf_counter()
+        if self._uses_llm(turn):
+            parts: list[str] = []
+            try:
+                for delta in self._llm_deltas(turn):
+                    parts.append(delta)
+                    yield StreamEvent("delta", delta)
+                turn.draft = self._llm_result(turn, "".join(parts))
+            except Exception as exc:          # LLMError or a broken backend: the extractive answer
+                turn.draft = self._fallback(turn, exc)
+        else:
+            turn.draft = self._extractive_draft(turn)
+            for line in turn.draft.text.splitlines(keepends=True):
+                yield StreamEvent("delta", line)
+        turn.lap("compose", t0)
+        answer = self._finish(turn)
+        if conversation is not None:
+            conversation.add(turn.question, turn.resolved.text, answer)
+        yield StreamEvent("answer", answer.answer, answer)
 
     # ---- steps ------------------------------------------------------------------------------
     def _resolve(self, turn: Turn) -> Turn:
@@ -95,9 +138,62 @@ class Assistant:
 
     def _compose(self, turn: Turn) -> Turn:
         t0 = time.perf_counter()
-        turn.draft = self._extractive_draft(turn)
+        if self._uses_llm(turn):
+            try:
+                turn.draft = self._llm_result(turn, "".join(self._llm_deltas(turn)))
+            except Exception as exc:
+                turn.draft = self._fallback(turn, exc)
+        else:
+            turn.draft = self._extractive_draft(turn)
         turn.lap("compose", t0)
         return turn
+
+    # ---- LLM backends -------------------------------------------------------------------------
+    def _uses_llm(self, turn: Turn) -> bool:
+        """Only open questions go to a model; lookups, mentions, figures and refusals stay exact."""
+        if turn.backend == "extractive":
+            return False
+        if turn.backend not in ("local", "openai"):
+            raise QuestionError(f"未知的回答方式：{turn.backend}")
+        return (turn.intent.kind in LLM_ROUTES and turn.resolved.mode in ("new", "rewrite")
+                and self.refusal.out_of_scope(turn.resolved.text) is None)
+
+    def backend(self, name: str):
+        from .llm import LLMSettings, get_backend
+
+        llm = self.settings.llm
+        with self._backends_lock:
+            if name not in self._backends:
+                timeout = llm.local_timeout_s if name == "local" else llm.openai_timeout_s
+                self._backends[name] = get_backend(
+                    LLMSettings(name, timeout_s=timeout, max_tokens=llm.max_tokens, local_model=llm.local_model),
+                    self.settings.paths.cache_root)
+            return self._backends[name]
+
+    def _llm_deltas(self, turn: Turn) -> Iterator[str]:
+        from .llm_prompt import build_messages
+
+        llm = self.settings.llm
+        hits = turn.retrieval.hits[: llm.context_units]
+        history = [(t.resolved, t.answer.answer) for t in turn.conversation.turns] if turn.conversation else []
+        messages = build_messages(turn.resolved.text, hits, llm.context_tokens, history,
+                                  max_history_turns=llm.history_turns)
+        yield from self.backend(turn.backend).stream(messages)
+
+    def _llm_result(self, turn: Turn, text: str) -> Draft:
+        if "建议原文未涉及" in text and len(text) < 40:
+            return self.refusal.refuse("这个问题", turn.retrieval)
+        checked = verify(text, turn.allowed)
+        if not checked.citations:
+            return self._fallback(turn, None)
+        return Draft(text, [], route=turn.intent.kind)
+
+    def _fallback(self, turn: Turn, exc: Exception | None) -> Draft:
+        draft = self._extractive_draft(turn)
+        reason = str(exc).split("\n")[0][:120] if exc else ""
+        draft.notices.insert(0, LLM_FAILED.format(reason=reason) if exc else LLM_UNVERIFIED)
+        draft.route = f"{draft.route}+fallback"
+        return draft
 
     def _extractive_draft(self, turn: Turn) -> Draft:
         intent, retrieval, query = turn.intent, turn.retrieval, turn.resolved.text
@@ -160,8 +256,9 @@ class Assistant:
         notices = list(draft.notices)
         if turn.resolved.mode in ("rewrite", "more"):
             notices.append(f"已结合上文理解为：{turn.resolved.text}")
+        backend = turn.backend if not draft.route.endswith("fallback") and self._uses_llm(turn) else "extractive"
         return Answer(
             question=turn.question, answer=text, refused=refused, citations=checked.citations,
-            retrieved=[h.to_json() for h in turn.retrieval.hits], backend=turn.backend,
+            retrieved=[h.to_json() for h in turn.retrieval.hits], backend=backend,
             timings_ms=turn.timings, notices=notices, dropped=checked.dropped,
         )
