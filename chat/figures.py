@@ -57,21 +57,27 @@ class FigureAnswerer:
         return {k for k in keys if k not in NON_KEYS and not k.isdigit()
                 and not any(p.search(k) for p in time_words) and k not in ("十四", "四五", "十五", "五五")}
 
-    def match(self, target: Target, keys: set[str]) -> float:
+    def match(self, target: Target, keys: set[str]) -> tuple[float, float]:
+        """Share of the question's keys near the figure, and share inside the indicator itself."""
         sentence = normalize(target.sentence)
         at = sentence.find(normalize(target.figure))
         window = sentence[max(0, at - 30): at + len(target.figure) + 8] if at >= 0 else sentence
-        text = normalize(target.indicator) + " " + window
-        return sum(k in text for k in keys) / len(keys) if keys else 0.0
+        indicator = normalize(target.indicator)
+        near = sum(k in indicator + " " + window for k in keys) / len(keys)
+        return near, sum(k in indicator for k in keys) / len(keys)
 
     def answer(self, retrieval: Retrieval, doc_id: str | None) -> Draft | None:
         """A draft from the targets table, a refusal, or None to let the general route answer."""
         keys = self.keys(retrieval.question, retrieval.expansions)
         if not keys:
             return None
-        scored = sorted(((self.match(t, keys), t) for t in self.targets
-                         if doc_id is None or t.doc_id == doc_id), key=lambda x: -x[0])
-        scored = [(s, t) for s, t in scored if s >= MATCH_MIN]
+        scored = []
+        for target in self.targets:
+            if doc_id is None or target.doc_id == doc_id:
+                near, in_indicator = self.match(target, keys)
+                if near >= MATCH_MIN:
+                    scored.append((near + 0.5 * in_indicator, target))
+        scored.sort(key=lambda x: -x[0])
         kind = asked_kind(retrieval.question)
         if kind is not None and scored:
             in_period = [(s, t) for s, t in scored if t.kind == kind]

@@ -39,3 +39,19 @@ def find_mentions(index: KnowledgeIndex, term: str, doc_id: str | None = None) -
                      if key in normalize(unit.text[s:e])]
         found.append((unit, sentences[:3] or [unit.text[:80]]))
     return found
+
+
+PASTE_MIN_CHARS = 20
+
+
+def source_of(index: KnowledgeIndex, text: str, doc_id: str | None = None) -> Unit | None:
+    """The unit a pasted passage comes from: one containing a verbatim run of ≥20 characters of it."""
+    norm = normalize(text)
+    if len(norm) < PASTE_MIN_CHARS + 4:
+        return None
+    for start in range(0, len(norm) - PASTE_MIN_CHARS + 1, 5):
+        window = norm[start:start + PASTE_MIN_CHARS]
+        for unit in index.units:
+            if (doc_id is None or unit.doc_id == doc_id) and window in normalize(unit.text):
+                return unit
+    return None

@@ -21,9 +21,9 @@ from .answer import Answer
 from .conversation import Conversation, Resolved, resolve
 from .extractive import Draft, ExtractiveComposer
 from .figures import FigureAnswerer
-from .inputs import QuestionError, clean_question
+from .inputs import Prepared, QuestionError, prepare_question
 from .intents import Intent, detect
-from .mentions import find_mentions
+from .mentions import find_mentions, source_of
 from .refusal import RefusalPolicy
 from .retrieve import HybridRetriever, Retrieval
 from .verify import verify
@@ -47,7 +47,7 @@ class StreamEvent:
 class Turn:
     """State flowing through the pipeline for one question."""
 
-    question: str
+    prepared: Prepared
     backend: str = "extractive"
     doc_id: str | None = None
     conversation: Conversation | None = None
@@ -58,6 +58,10 @@ class Turn:
     allowed: dict = field(default_factory=dict)        # label -> unit the answer may cite
     timings: dict[str, float] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
+
+    @property
+    def question(self) -> str:
+        return self.prepared.original
 
     def lap(self, name: str, since: float) -> float:
         now = time.perf_counter()
@@ -88,7 +92,7 @@ class Assistant:
     def ask(self, question: str, conversation: Conversation | None = None,
             backend: str = "extractive", doc_id: str | None = None) -> Answer:
         """Answer one question; raises QuestionError (a ValueError) for unusable input."""
-        turn = Turn(clean_question(question), backend, doc_id, conversation)
+        turn = Turn(prepare_question(question), backend, doc_id, conversation)
         answer = self.chain.invoke(turn)
         if conversation is not None:
             conversation.add(turn.question, turn.resolved.text, answer)
@@ -98,7 +102,7 @@ class Assistant:
                backend: str = "extractive", doc_id: str | None = None) -> Iterator[StreamEvent]:
         """Like ``ask`` but yields text as it is produced, then the verified Answer (last event).
         The streamed text of an LLM is provisional: the final answer is what survived verification."""
-        turn = self._route(self._resolve(Turn(clean_question(question), backend, doc_id, conversation)))
+        turn = self._route(self._resolve(Turn(prepare_question(question), backend, doc_id, conversation)))
         t0 = time.perf_counter()
         if self._uses_llm(turn):
             parts: list[str] = []
@@ -121,7 +125,7 @@ class Assistant:
 
     # ---- steps ------------------------------------------------------------------------------
     def _resolve(self, turn: Turn) -> Turn:
-        turn.resolved = resolve(turn.question, turn.conversation, self.retriever.analyzer.content_words)
+        turn.resolved = resolve(turn.prepared.text, turn.conversation, self.retriever.analyzer.content_words)
         return turn
 
     def _route(self, turn: Turn) -> Turn:
@@ -212,6 +216,12 @@ class Assistant:
             if turn.resolved.note:
                 draft.notices.append(turn.resolved.note)
             return draft
+        pasted = source_of(self.index, query, turn.doc_id) if intent.kind == "general" else None
+        if pasted is not None:
+            turn.allowed[pasted.label] = pasted
+            draft = self.composer.article(pasted)
+            draft.notices.append(f"所输入的文字出自{pasted.label}。")
+            return draft
         topic = self.refusal.out_of_scope(query)
         if topic:
             return self.refusal.refuse(topic, retrieval)
@@ -253,7 +263,7 @@ class Assistant:
         turn.timings["total"] = (time.perf_counter() - turn.started) * 1000
         refused = draft.refused or not checked.text.strip()
         text = checked.text if checked.text.strip() else "建议原文未涉及这个问题。"
-        notices = list(draft.notices)
+        notices = list(turn.prepared.notices) + list(draft.notices)
         if turn.resolved.mode in ("rewrite", "more"):
             notices.append(f"已结合上文理解为：{turn.resolved.text}")
         backend = turn.backend if not draft.route.endswith("fallback") and self._uses_llm(turn) else "extractive"
