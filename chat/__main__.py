@@ -1,4 +1,4 @@
-"""Command line: ``python -m chat retrieve|ask|targets …``."""
+"""Command line: ``python -m chat retrieve|ask|targets|brief …``."""
 from __future__ import annotations
 
 import argparse
@@ -28,7 +28,17 @@ def main(argv: list[str] | None = None) -> int:
     p_tgt = sub.add_parser("targets", help="the targets table (every figure of the plan)")
     p_tgt.add_argument("--kind", choices=KINDS)
     p_tgt.add_argument("--json", action="store_true")
+    p_brf = sub.add_parser("brief", help="policy briefing on a topic or a question list (.docx or .md)")
+    p_brf.add_argument("topic", nargs="?", help="topic, e.g. 低空经济")
+    p_brf.add_argument("--questions", help="file with one question per line (instead of a topic)")
+    p_brf.add_argument("--out", help="output file, .docx or .md (markdown to stdout when omitted)")
+    p_brf.add_argument("--backend", default="extractive", choices=("extractive", "local", "openai"))
     args = parser.parse_args(argv)
+
+    if args.command == "brief":
+        from .briefing import run_cli
+
+        return run_cli(args)
 
     if args.command == "targets":
         from ingest.index import load_index

@@ -3,18 +3,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ingest.units import ref_label, ref_to_json
+from ingest.units import ref_to_json
 
 
 @dataclass(frozen=True)
 class Citation:
     ref: str
+    label: str                      # 第7条, or 《简称》第3条 for a secondary document
     quote: str                      # verbatim sentence of the unit that supports the answer
     doc_id: str = ""
 
-    @property
-    def label(self) -> str:
-        return ref_label(self.ref)
+    @classmethod
+    def of(cls, unit, quote: str) -> "Citation":
+        return cls(unit.ref, unit.label, quote, unit.doc_id)
 
     def to_json(self) -> dict:
         return {"ref": ref_to_json(self.ref), "label": self.label, "quote": self.quote,

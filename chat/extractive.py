@@ -15,7 +15,6 @@ from ingest.index import KnowledgeIndex
 from ingest.lexical import LexicalAnalyzer, bigrams
 from ingest.units import Passage, Unit, normalize
 
-from .answer import Citation
 from .retrieve import Retrieval
 
 
@@ -24,7 +23,7 @@ class Draft:
     """An answer before verification."""
 
     text: str
-    citations: list[Citation]
+    units: list[Unit]               # the units the text cites (verification may cite only these)
     refused: bool = False
     notices: list[str] = field(default_factory=list)
     route: str = "general"
@@ -129,15 +128,15 @@ class ExtractiveComposer:
         by_rank: dict[int, list[ScoredPassage]] = {}
         for sp in chosen:
             by_rank.setdefault(sp.unit_rank, []).append(sp)
-        citations = []
+        cited = []
         for rank in sorted(by_rank):
             group = sorted(by_rank[rank], key=lambda sp: sp.passage.start)
             unit = self.index.units[group[0].passage.unit]
             lines.append(f"{heading(unit)}：")
             for sp in group:
                 lines.append(f"- {sp.passage.text}{marker(unit)}")
-                citations.append(Citation(unit.ref, sp.passage.text, unit.doc_id))
-        return Draft("\n".join(lines), citations, route="list")
+            cited.append(unit)
+        return Draft("\n".join(lines), cited, route="list")
 
     def locate(self, retrieval: Retrieval) -> Draft:
         n_units = self.units_in_play(retrieval, limit=3)
@@ -150,28 +149,21 @@ class ExtractiveComposer:
     def article(self, unit: Unit) -> Draft:
         paragraphs = [p for p in unit.text.split("\n") if p.strip()]
         lines = [f"{heading(unit)}原文如下："] + [f"{p}{marker(unit)}" for p in paragraphs]
-        return Draft("\n".join(lines), [Citation(unit.ref, p, unit.doc_id) for p in paragraphs],
-                     route="article")
+        return Draft("\n".join(lines), [unit], route="article")
 
     def mentions(self, term: str, units: list[tuple[Unit, list[str]]]) -> Draft:
         lines = [f"建议中提到“{term}”的条文如下："]
-        citations = []
         for unit, sentences in units:
             lines.append(f"{heading(unit)}：")
-            for sentence in sentences:
-                lines.append(f"- {sentence}{marker(unit)}")
-                citations.append(Citation(unit.ref, sentence, unit.doc_id))
-        return Draft("\n".join(lines), citations, route="mentions")
+            lines.extend(f"- {sentence}{marker(unit)}" for sentence in sentences)
+        return Draft("\n".join(lines), [unit for unit, _ in units], route="mentions")
 
     def _points(self, lines: list[str], chosen: list[ScoredPassage], route: str) -> Draft:
         """Best sentences first, grouped by unit (units in order of their best sentence)."""
-        citations = []
         unit_order = {}
         for sp in chosen:                              # chosen is best-first
             unit_order.setdefault(sp.passage.unit, len(unit_order))
         ordered = sorted(chosen, key=lambda sp: (unit_order[sp.passage.unit], sp.passage.start))
         for sp in ordered:
-            unit = self.index.units[sp.passage.unit]
-            lines.append(f"- {sp.passage.text}{marker(unit)}")
-            citations.append(Citation(unit.ref, sp.passage.text, unit.doc_id))
-        return Draft("\n".join(lines), citations, route=route)
+            lines.append(f"- {sp.passage.text}{marker(self.index.units[sp.passage.unit])}")
+        return Draft("\n".join(lines), [self.index.units[u] for u in unit_order], route=route)

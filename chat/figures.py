@@ -15,7 +15,6 @@ from ingest.lexical import LexicalAnalyzer, bigrams
 from ingest.targets import Target
 from ingest.units import normalize
 
-from .answer import Citation
 from .intents import STRICT_FIGURE_RE
 from .extractive import Draft, ExtractiveComposer, heading, marker
 from .retrieve import Retrieval
@@ -91,7 +90,7 @@ class FigureAnswerer:
         return self._from_sentences(retrieval, keys)
 
     def _from_rows(self, rows: list[Target]) -> Draft:
-        lines, citations, seen = [], [], set()
+        lines, seen = [], set()
         for row in rows:
             unit = self.index.unit(row.ref, row.doc_id)
             lines.append(f"{self._lead(row)}{marker(unit)}")
@@ -102,8 +101,8 @@ class FigureAnswerer:
                 continue
             seen.add((row.ref, row.sentence))
             lines.append(f"- {row.sentence}{marker(unit)}")
-            citations.append(Citation(row.ref, row.sentence, row.doc_id))
-        return Draft("\n".join(lines), citations, route="figure")
+        units = list({id(u): u for u in (self.index.unit(r.ref, r.doc_id) for r in rows)}.values())
+        return Draft("\n".join(lines), units, route="figure")
 
     @staticmethod
     def _lead(row: Target) -> str:
@@ -116,7 +115,7 @@ class FigureAnswerer:
         wanted = {"goal": "“十五五”目标", "result": "“十四五”成果", "vision": "远景目标"}[asked_kind(retrieval.question)]
         text = (f"建议原文未给出该指标的{wanted}数值。\n"
                 f"原文中与此相关的表述是：\n- {row.sentence}{marker(unit)}")
-        return Draft(text, [Citation(row.ref, row.sentence, row.doc_id)], refused=True, route="figure")
+        return Draft(text, [unit], refused=True, route="figure")
 
     def _from_sentences(self, retrieval: Retrieval, keys: set[str]) -> Draft | None:
         """No table row: answer from a retrieved sentence that has a figure and the question's words."""

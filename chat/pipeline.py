@@ -128,8 +128,20 @@ class Assistant:
         turn.resolved = resolve(turn.prepared.text, turn.conversation, self.retriever.analyzer.content_words)
         return turn
 
+    def _scope(self, turn: Turn) -> None:
+        """A known doc_id, or the secondary document the question names by its 《简称》."""
+        known = {d.doc_id for d in self.index.documents}
+        if turn.doc_id is not None and turn.doc_id not in known:
+            raise QuestionError(f"没有这个文档：{turn.doc_id[:40]}（可选：{'、'.join(sorted(known))}）")
+        if turn.doc_id is None:
+            for doc in self.index.documents:
+                if not doc.primary and (f"《{doc.short_title}》" in turn.prepared.text
+                                        or f"《{doc.title}》" in turn.prepared.text):
+                    turn.doc_id = doc.doc_id
+
     def _route(self, turn: Turn) -> Turn:
         t0 = time.perf_counter()
+        self._scope(turn)
         query = turn.resolved.text
         turn.intent = detect(query)
         k = self.settings.retrieval.default_k
@@ -211,14 +223,12 @@ class Assistant:
             unit = self.index.unit(intent.ref, turn.doc_id)
             if unit is None:
                 return self.refusal.refuse("这一条", retrieval, reason=f"建议中没有{ref_label(intent.ref)}。")
-            turn.allowed[unit.label] = unit
             draft = self.composer.article(unit)
             if turn.resolved.note:
                 draft.notices.append(turn.resolved.note)
             return draft
         pasted = source_of(self.index, query, turn.doc_id) if intent.kind == "general" else None
         if pasted is not None:
-            turn.allowed[pasted.label] = pasted
             draft = self.composer.article(pasted)
             draft.notices.append(f"所输入的文字出自{pasted.label}。")
             return draft
@@ -230,9 +240,6 @@ class Assistant:
         if intent.kind == "figure":
             draft = self.figures.answer(retrieval, turn.doc_id)
             if draft is not None:
-                for c in draft.citations:
-                    unit = self.index.unit(c.ref, c.doc_id)
-                    turn.allowed[unit.label] = unit
                 return draft
         if intent.kind == "locate":
             return self.composer.locate(retrieval)
@@ -251,13 +258,13 @@ class Assistant:
                     break
         if not found:                       # the term is worded differently in the plan
             return self.composer.listing(turn.retrieval)
-        for unit, _ in found:
-            turn.allowed[unit.label] = unit
         return self.composer.mentions(term, found)
 
     def _finish(self, turn: Turn) -> Answer:
         t0 = time.perf_counter()
         draft = turn.draft
+        for unit in draft.units:             # units a route chose beyond the retrieved ones
+            turn.allowed.setdefault(unit.label, unit)
         checked = verify(draft.text, turn.allowed)
         turn.lap("verify", t0)
         turn.timings["total"] = (time.perf_counter() - turn.started) * 1000

@@ -23,7 +23,7 @@ from ingest.units import CN_NUMERALS, Unit, normalize, ref_label
 from .answer import Citation, Dropped
 
 _CN = f"[{CN_NUMERALS}]{{1,3}}"
-CANONICAL_RE = re.compile(r"〔([^〔〕]{2,12})〕")
+CANONICAL_RE = re.compile(r"〔([^〔〕]{2,40})〕")
 LOOSE_MARKER_RE = re.compile(
     rf"[【\[〔(（]\s*(?:第\s*)?(\d{{1,3}}|{_CN})\s*(?:条)?\s*[】\]〕)）]"
     rf"|[【\[〔(（]\s*(第{_CN}部分导语|序言|结束语)\s*[】\]〕)）]"
@@ -34,7 +34,7 @@ NUMBER_RE = re.compile(
     rf"|(?:[{CN_NUMERALS}两]*[百千万亿]+)+级"
     rf"|[{CN_NUMERALS}两百千]+(?:倍|成|周年|年)"
 )
-SENTENCE_RE = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+|$)(?:\s*〔[^〔〕\n]{2,12}〕)*")
+SENTENCE_RE = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+|$)(?:\s*〔[^〔〕\n]{2,40}〕)*")
 CONNECTIVE_MAX_CHARS = 40
 SUPPORT_MIN = 0.6
 
@@ -131,7 +131,7 @@ def verify(text: str, allowed: dict[str, Unit]) -> Verified:
                 key = (unit.ref + unit.doc_id, quote)
                 if key not in seen:
                     seen.add(key)
-                    citations.append(Citation(unit.ref, quote, unit.doc_id))
+                    citations.append(Citation.of(unit, quote))
         if kept_parts:
             kept_lines.append("".join(kept_parts))
     return Verified("\n".join(kept_lines), citations, dropped)

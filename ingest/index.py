@@ -20,7 +20,7 @@ import shutil
 import sys
 import time
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from config import SETTINGS, Settings
@@ -56,6 +56,7 @@ class KnowledgeIndex:
     path: Path
 
     def unit(self, ref: str, doc_id: str | None = None) -> Unit | None:
+        """The unit with this ref in ``doc_id`` (default: the primary document, which comes first)."""
         for u in self.units:
             if u.ref == ref and (doc_id is None or u.doc_id == doc_id):
                 return u
@@ -108,13 +109,16 @@ def build_index(settings: Settings = SETTINGS, embedder=None) -> Path:
     files = kb_documents(paths.kb_dir)
     if not files:
         raise IndexBuildError(f"no plan document (*.txt with a .meta.json) in {paths.kb_dir}")
+    loaded = [load_document(file) for file in files]
+    if not any(doc.primary for doc, _, _ in loaded):      # one document is cited with bare refs
+        loaded[0] = (replace(loaded[0][0], primary=True), *loaded[0][1:])
+    loaded.sort(key=lambda item: not item[0].primary)     # primary first: bare refs resolve to it
     documents, units, sources = [], [], []
-    for file in files:
-        doc, doc_units, source = load_document(file)
+    for doc, doc_units, source in loaded:
         documents.append(doc)
-        units.extend(doc_units)
+        units.extend(replace(u, doc_label=doc.citation_prefix) for u in doc_units)
         sources.append(source)
-        _log(f"parsed {file.name}: {len(doc_units)} units")
+        _log(f"parsed {doc.source_file}: {len(doc_units)} units")
     units = with_token_counts(units, settings.chunk.tiktoken_encoding)
     passages = [p for i, u in enumerate(units) for p in passages_of(u, i, settings.chunk.max_passage_chars)]
     terms = sorted(set().union(*(quoted_terms(s) for s in sources)))

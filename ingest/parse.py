@@ -133,7 +133,7 @@ def load_document(text_path: Path) -> tuple[DocumentMeta, list[Unit], str]:
         doc_id=meta["doc_id"], title=meta["title"],
         short_title=meta.get("short_title", meta["title"]), issuer=meta.get("issuer", ""),
         adopted=meta.get("adopted", ""), source_file=text_path.name,
-        source_sha256=hashlib.sha256(raw).hexdigest(),
+        source_sha256=hashlib.sha256(raw).hexdigest(), primary=bool(meta.get("primary", False)),
     )
     return doc, parse_units(source, doc.doc_id, doc.title), source
 

@@ -55,6 +55,11 @@ class DocumentMeta:
     adopted: str
     source_file: str
     source_sha256: str
+    primary: bool = False    # the main document: its refs are cited bare (第7条); others as 《简称》第7条
+
+    @property
+    def citation_prefix(self) -> str:
+        return "" if self.primary else f"《{self.short_title}》"
 
 
 @dataclass(frozen=True)
@@ -71,10 +76,11 @@ class Unit:
     start: int               # character span in the source file: source[start:end] == text
     end: int
     tokens: int = 0          # tiktoken count, for context budgeting
+    doc_label: str = ""      # "" for the primary document, "《简称》" for the others
 
     @property
     def label(self) -> str:
-        return ref_label(self.ref)
+        return self.doc_label + ref_label(self.ref)
 
     def to_dict(self) -> dict:
         return asdict(self)

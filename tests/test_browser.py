@@ -1,0 +1,300 @@
+"""The web UI in a real browser against the real app (``python app.py`` on a free loopback port).
+
+Needs Debian's Chromium (/usr/bin/chromium), a CJK font (fonts-wqy-microhei) and the ``playwright``
+Python package (never ``playwright install``). The app runs with a login (PLANQA_USERS), so the login
+page, the four tabs, the HTTP API and its Basic auth are all exercised. Screenshots go to
+artifacts/screenshots/ (git-ignored). Every request the page makes must stay on 127.0.0.1, and no
+JavaScript dialog may ever open (the XSS check relies on it).
+"""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the Python package only)")
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path(os.environ.get("PLANQA_CHROMIUM", "/usr/bin/chromium"))
+SHOTS = ROOT / "artifacts" / "screenshots"
+USER, PASSWORD = "cadre", "test-Pw-2025"
+START_TIMEOUT_S = 240
+XSS = "<script>alert(1)</script> 和 <img src=x onerror=alert(1)> 是什么？"
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="apt-get install chromium fonts-wqy-microhei")
+
+TTFT_JS = """
+() => {
+  window.__ttft = {t0: null, t1: null};
+  const box = document.querySelector('#question textarea');
+  box.addEventListener('keydown', (e) => { if (e.key === 'Enter') window.__ttft.t0 = performance.now(); },
+                       {capture: true, once: true});
+  const n = document.querySelectorAll('#transcript .msg.bot').length;
+  const obs = new MutationObserver(() => {
+    const bots = document.querySelectorAll('#transcript .msg.bot');
+    const last = bots[bots.length - 1];
+    if (window.__ttft.t0 !== null && bots.length > n && last &&
+        last.querySelector('.answer.streaming, .answer:not(.pending)') && last.innerText.trim()) {
+      window.__ttft.t1 = performance.now();
+      obs.disconnect();
+    }
+  });
+  obs.observe(document.body, {subtree: true, childList: true, characterData: true});
+}
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _post(url: str, payload: dict, auth: tuple[str, str] | None = None) -> tuple[int, dict]:
+    req = urllib.request.Request(url, json.dumps(payload).encode(), {"Content-Type": "application/json"})
+    if auth:
+        req.add_header("Authorization", "Basic " + base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode())
+    try:
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"{}")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = _free_port()
+    log = tmp_path_factory.mktemp("app") / "app.log"
+    env = dict(os.environ, PLANQA_USERS=f"{USER}:{PASSWORD}", PYTHONUNBUFFERED="1")
+    env.pop("PLANQA_USERS_FILE", None)
+    started = time.perf_counter()
+    with open(log, "w") as out:
+        proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT, env=env,
+                                stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"app exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(base + "/api/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.perf_counter() - started > START_TIMEOUT_S:
+                pytest.fail(f"app did not answer within {START_TIMEOUT_S} s:\n{log.read_text()[-3000:]}")
+            time.sleep(0.5)
+        print(f"\n[browser] app start to first HTTP answer: {time.perf_counter() - started:.1f} s")
+        text = log.read_text()
+        assert "正在加载模型与索引" in text
+        assert PASSWORD not in text                       # credentials are never logged
+        yield {"base": base, "port": port, "log": log}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def browser_page(server):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    requests, dialogs, errors = [], [], []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN",
+                                      accept_downloads=True)
+        page = context.new_page()
+        page.on("request", lambda r: requests.append(r.url))
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.set_default_timeout(30_000)
+        page.goto(server["base"] + "/")
+        page.locator("input[type=password]").wait_for()
+        page.screenshot(path=str(SHOTS / "0-login.png"))
+        page.locator("input[type=text]").first.fill(USER)
+        page.locator("input[type=password]").fill(PASSWORD)
+        page.locator("input[type=password]").press("Enter")
+        page.locator("#question textarea").wait_for()
+        yield {"page": page, "requests": requests, "dialogs": dialogs, "errors": errors, **server}
+        context.close()
+        browser.close()
+
+
+def _ask(page, question: str) -> float:
+    """Type a question, press Enter, wait for the finished answer; returns the in-page time to first text."""
+    page.evaluate(TTFT_JS)
+    n = page.locator("#transcript .answer-meta, #transcript .answer.error").count()
+    box = page.locator("#question textarea")
+    box.fill(question)
+    box.press("Enter")
+    page.wait_for_function(f"document.querySelectorAll('#transcript .answer-meta, #transcript .answer.error')"
+                           f".length > {n}", timeout=60_000)
+    ttft = page.evaluate("window.__ttft.t1 !== null ? window.__ttft.t1 - window.__ttft.t0 : null")
+    return ttft / 1000 if ttft is not None else float("nan")
+
+
+def _last_answer(page):
+    return page.locator("#transcript .msg.bot").last
+
+
+def test_chat_answer_chips_and_evidence(browser_page):
+    page = browser_page["page"]
+    page.screenshot(path=str(SHOTS / "1-chat-empty.png"))
+    times = [_ask(page, "2030年城市人口目标是多少？")]
+    answer = _last_answer(page)
+    assert "33万人" in answer.inner_text()
+    chip = answer.locator(".cite-chip", has_text="第7条").first
+    assert chip.is_visible()
+    assert "原文摘录" in answer.locator(".answer-meta").inner_text()
+    assert "秒" in answer.locator(".answer-meta").inner_text()
+    # The retrieved articles are listed with scores; opening another one changes the evidence panel.
+    retrieved = page.locator("#retrieved li")
+    assert retrieved.count() >= 3
+    assert retrieved.first.locator(".num").inner_text().replace(".", "").isdigit()
+    other = page.locator("#retrieved .cite-chip").nth(1)
+    other_label = other.inner_text()
+    other.click()
+    page.wait_for_function(f"document.querySelector('#evidence h3').innerText.includes('{other_label}')")
+    chip.click()
+    page.wait_for_function("document.querySelector('#evidence h3').innerText.includes('第7条')")
+    mark = page.locator("#evidence mark")
+    assert mark.count() >= 1
+    assert "城市人口突破33万人" in " ".join(mark.all_inner_texts())
+    page.screenshot(path=str(SHOTS / "2-chat-evidence.png"))
+    for q in ("建议对低空经济提出了哪些任务？", "如何发展养老服务？"):
+        times.append(_ask(page, q))
+    print(f"\n[browser] time to first answer text (extractive): "
+          + ", ".join(f"{t:.3f} s" for t in times) + f"; max {max(times):.3f} s")
+    assert max(times) <= 3.0, times
+
+
+def test_follow_up_and_refusal(browser_page):
+    page = browser_page["page"]
+    _ask(page, "2030年城市人口目标是多少？")
+    _ask(page, "那2035年呢？")
+    follow = _last_answer(page)
+    assert "已结合上文理解为" in follow.inner_text()
+    _ask(page, "黔江的房价会涨吗？")
+    refused = _last_answer(page)
+    assert refused.locator(".answer.refused .refusal-badge").inner_text() == "建议原文未涉及"
+    page.screenshot(path=str(SHOTS / "3-chat-refusal.png"))
+
+
+def test_user_text_is_escaped(browser_page):
+    page = browser_page["page"]
+    page.locator("#reset").click()
+    page.wait_for_function("!document.querySelector('#transcript .msg')")
+    _ask(page, XSS)
+    page.wait_for_timeout(800)                               # time for an onerror handler to fire
+    bubble = page.locator("#transcript .msg.user .bubble").last
+    assert bubble.inner_text().strip() == XSS.strip()
+    assert page.locator("#transcript img").count() == 0
+    assert page.locator("#transcript script").count() == 0
+    assert browser_page["dialogs"] == []
+    page.screenshot(path=str(SHOTS / "4-chat-xss.png"))
+
+
+def test_plan_browser(browser_page):
+    page = browser_page["page"]
+    page.get_by_role("tab", name="建议原文").click()
+    page.locator("#outline .outline-item", has_text="第9条").click()
+    page.wait_for_function("document.querySelector('#viewer h3').innerText.includes('第9条')")
+    assert "低空经济产业园" in page.locator("#viewer .unit-text").inner_text()
+    assert page.locator("#outline .outline-item").count() >= 54 + 2
+    page.locator("#plan-search textarea, #plan-search input").first.fill("低空经济")
+    page.locator("#plan-search-btn").click()
+    page.locator("#search-results .search-hit").first.wait_for()
+    labels = page.locator("#search-results .search-hit .cite-chip").all_inner_texts()
+    assert {"第6条", "第9条", "第32条"} <= set(labels)
+    assert "低空经济" in page.locator("#search-results mark").first.inner_text()
+    page.locator("#search-results .cite-chip", has_text="第32条").click()
+    page.wait_for_function("document.querySelector('#viewer h3').innerText.includes('第32条')")
+    assert page.locator("#viewer mark").first.inner_text() == "低空经济"
+    page.screenshot(path=str(SHOTS / "5-plan.png"))
+
+
+def test_targets_table_and_csv(browser_page, tmp_path):
+    page = browser_page["page"]
+    page.get_by_role("tab", name="指标表").click()
+    page.locator("#target-kind label", has_text="目标").click()
+    page.wait_for_function("!document.querySelector('#target-count').innerText.includes('共 45')")
+    count = int("".join(ch for ch in page.locator("#target-count").inner_text() if ch.isdigit()))
+    assert 0 < count < 45
+    kinds = set(page.locator("#targets-table tbody tr td:nth-child(5)").all_inner_texts())
+    assert kinds <= {"目标"}
+    page.screenshot(path=str(SHOTS / "6-targets.png"))
+    with page.expect_download() as info:
+        page.locator("#target-csv").click()
+    path = tmp_path / "targets.csv"
+    info.value.save_as(path)
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")                  # BOM: Excel opens the UTF-8 text correctly
+    lines = raw.decode("utf-8-sig").strip().splitlines()
+    assert lines[0].startswith("指标,数值")
+    assert len(lines) == count + 1
+    assert any("城市人口" in line and "33万人" in line for line in lines)
+
+
+def test_briefing_docx(browser_page, tmp_path):
+    docx = pytest.importorskip("docx")
+    page = browser_page["page"]
+    page.get_by_role("tab", name="专题简报").click()
+    page.locator("#brief-topic textarea, #brief-topic input").first.fill("低空经济")
+    page.locator("#brief-make").click()
+    page.wait_for_function("document.querySelector('#brief-preview').innerText.includes('第9条')",
+                           timeout=120_000)
+    page.screenshot(path=str(SHOTS / "7-briefing.png"))
+    with page.expect_download() as info:
+        page.locator("#brief-docx").click()
+    assert info.value.suggested_filename.endswith(".docx")
+    path = tmp_path / "brief.docx"
+    info.value.save_as(path)
+    document = docx.Document(str(path))
+    text = "\n".join(p.text for p in document.paragraphs)
+    text += "\n".join(c.text for t in document.tables for row in t.rows for c in row.cells)
+    assert "〔第9条〕" in text and "低空经济" in text
+    with page.expect_download() as info:
+        page.locator("#brief-md").click()
+    md = tmp_path / "brief.md"
+    info.value.save_as(md)
+    assert "〔第9条〕" in md.read_text(encoding="utf-8")
+
+
+def test_http_api(browser_page):
+    url = browser_page["base"] + "/api/ask"
+    status, _ = _post(url, {"question": "2030年城市人口目标是多少？"})
+    assert status == 401                                       # the login also guards the API
+    status, body = _post(url, {"question": "2030年城市人口目标是多少？"}, (USER, PASSWORD))
+    assert status == 200
+    assert "33万人" in body["answer"] and body["backend"] == "extractive"
+    assert any(c["label"] == "第7条" for c in body["citations"])
+    assert {"question", "answer", "refused", "citations", "retrieved", "timings_ms", "notices"} <= set(body)
+    status, body = _post(url, {"question": "   "}, (USER, PASSWORD))
+    assert status == 400 and body["error"]
+    status, body = _post(url, {"question": "低空经济", "backend": "nope"}, (USER, PASSWORD))
+    assert status == 400
+
+
+def test_page_stays_on_loopback(browser_page):
+    """Last: every request of the whole session went to the app itself; no dialog; no page error."""
+    hosts = {urlparse(u).netloc for u in browser_page["requests"] if urlparse(u).scheme in ("http", "https", "ws", "wss")}
+    print(f"\n[browser] {len(browser_page['requests'])} requests, hosts: {sorted(hosts)}")
+    assert hosts == {f"127.0.0.1:{browser_page['port']}"}
+    assert browser_page["dialogs"] == []
+    assert browser_page["errors"] == []
