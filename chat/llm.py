@@ -63,6 +63,8 @@ def _garbage_reason(text: str) -> str | None:
               if ch == "\ufffd" or (unicodedata.category(ch) in ("Cc", "Co", "Cs") and ch not in "\n\t\r"))
     if bad / len(stripped) > 0.2:
         return f"the model returned garbage ({bad} of {len(stripped)} characters unprintable)"
+    if len(stripped) >= 20 and len(set(stripped)) <= 2:
+        return f"the model returned garbage ({stripped[:10]!r} repeated)"
     return None
 
 

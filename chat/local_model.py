@@ -294,6 +294,7 @@ class LlamaServer:
         self.startup_s: float | None = None
         self._proc: subprocess.Popen | None = None
         self._log_tail: deque[str] = deque(maxlen=40)
+        self._pump_thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
     # -- lifecycle
@@ -338,8 +339,9 @@ class LlamaServer:
                 os.close(ready_w)
             address: list[str] = []
             ready = threading.Event()
-            threading.Thread(target=self._pump, args=(self._proc,), name="llama-server-log",
-                             daemon=True).start()
+            self._pump_thread = threading.Thread(target=self._pump, args=(self._proc,),
+                                                 name="llama-server-log", daemon=True)
+            self._pump_thread.start()
             threading.Thread(target=self._read_address, args=(ready_r, address, ready),
                              name="llama-server-ready", daemon=True).start()
             deadline = started + self.startup_timeout
@@ -384,6 +386,8 @@ class LlamaServer:
 
     def _failure(self, what: str) -> str:
         code = self._proc.poll() if self._proc else None
+        if code is not None and self._pump_thread is not None:
+            self._pump_thread.join(2.0)        # collect the child's last words
         state = f"exited with code {code}" if code is not None else "still running"
         tail = "\n".join(list(self._log_tail)[-15:])
         return (f"llama.cpp server for {self.model_path.name} {what} ({state}, "

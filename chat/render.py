@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from ingest.parse import cn_to_int
 from ingest.targets import KIND_LABELS, Target
 from ingest.units import Unit, normalize, ref_label
 
@@ -40,7 +41,6 @@ def ref_of_label(label: str) -> str:
         return "END"
     if label.startswith("第") and label.endswith("条"):
         return label[1:-1]
-    from ingest.parse import cn_to_int
     return f"P{cn_to_int(label[1:-4])}"
 
 

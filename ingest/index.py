@@ -27,6 +27,7 @@ from config import SETTINGS, Settings
 
 from .bm25 import BM25
 from .chunk import dense_text, passages_of, with_token_counts
+from .embedding_cache import EmbeddingCache
 from .embedding_model import MODEL_ID
 from .lexical import LexicalAnalyzer, quoted_terms
 from .parse import ParseError, kb_documents, load_document
@@ -125,11 +126,17 @@ def build_index(settings: Settings = SETTINGS, embedder=None) -> Path:
     analyzer = LexicalAnalyzer(paths.lexicon_dir, set(terms))
     bm25 = BM25.fit([analyzer.doc_tokens(u.text) for u in units],
                     settings.retrieval.bm25_k1, settings.retrieval.bm25_b)
-    if embedder is None:
-        from .embedder import E5Embeddings
-        embedder = E5Embeddings(paths.cache_root)
-    _log(f"embedding {len(passages)} passages of {len(units)} units …")
-    vectors = embedder.encode_passages([dense_text(units[p.unit], p) for p in passages], progress=True)
+    cache = EmbeddingCache(paths.cache_root, MODEL_ID)
+    texts = [dense_text(units[p.unit], p) for p in passages]
+    _log(f"embedding {len(passages)} passages of {len(units)} units "
+         f"({sum(1 for t in set(texts) if not cache.has(t))} not cached) …")
+
+    def encode(batch: list[str]):
+        from .embedder import E5Embeddings        # loaded only when something is not cached
+
+        return (embedder or E5Embeddings(paths.cache_root)).encode_passages(batch, progress=True)
+
+    vectors = cache.encode(texts, encode)
     store = VectorStore.build(vectors, settings.retrieval.exact_index_max)
 
     with _build_lock(paths.index_root):

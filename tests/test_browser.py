@@ -181,7 +181,7 @@ def test_chat_answer_chips_and_evidence(browser_page):
         times.append(_ask(page, q))
     print(f"\n[browser] time to first answer text (extractive): "
           + ", ".join(f"{t:.3f} s" for t in times) + f"; max {max(times):.3f} s")
-    assert max(times) <= 3.0, times
+    assert max(times) <= 2.0, times          # target 1 s; the bound leaves room for a busy CI
 
 
 def test_follow_up_and_refusal(browser_page):
@@ -231,13 +231,16 @@ def test_plan_browser(browser_page):
 
 def test_targets_table_and_csv(browser_page, tmp_path):
     page = browser_page["page"]
+    number = lambda: int("".join(ch for ch in page.locator("#target-count").inner_text() if ch.isdigit()))  # noqa: E731
     page.get_by_role("tab", name="指标表").click()
+    total = number()
+    assert total >= 30
     page.locator("#target-kind label", has_text="目标").click()
-    page.wait_for_function("!document.querySelector('#target-count').innerText.includes('共 45')")
-    count = int("".join(ch for ch in page.locator("#target-count").inner_text() if ch.isdigit()))
-    assert 0 < count < 45
-    kinds = set(page.locator("#targets-table tbody tr td:nth-child(5)").all_inner_texts())
-    assert kinds <= {"目标"}
+    page.wait_for_function(f"!document.querySelector('#target-count').innerText.includes('共 {total} ')")
+    count = number()
+    assert 0 < count < total
+    kinds = page.locator("#targets-table .virtual-row .body-cell:nth-child(5)").all_inner_texts()
+    assert kinds and {k.strip() for k in kinds} == {"目标"}
     page.screenshot(path=str(SHOTS / "6-targets.png"))
     with page.expect_download() as info:
         page.locator("#target-csv").click()

@@ -21,8 +21,8 @@ from langchain_core.messages import HumanMessage
 from chat.llm import ENV_API_KEY, ENV_BASE_URL, ENV_MODEL, LLMError, LLMSettings, get_backend
 from chat.llm_prompt import (BLOCK_SEPARATOR, TRUNCATION_MARK, build_context, build_messages,
                              load_prompt, system_prompt)
-from chat.local_model import (GGUF_MAGIC, MODELS, LlamaServer, ModelPartsMissing, ModelSpec,
-                              check_gguf, gguf_path, part_files)
+from chat.local_model import (GGUF_MAGIC, MODELS, LlamaServer, LlamaServerError,
+                              ModelPartsMissing, ModelSpec, check_gguf, gguf_path, part_files)
 from chat.retrieve import Hit
 from config import PROJECT_ROOT, SETTINGS
 from ingest.chunk import count_tokens
@@ -176,6 +176,17 @@ def test_missing_part_package_is_named():
         gguf_path(Path("/nonexistent"), "qwen9-70b")
 
 
+def test_server_that_cannot_load_its_model_fails_with_its_log(tmp_path):
+    bad = tmp_path / "bad.gguf"
+    bad.write_bytes(GGUF_MAGIC + os.urandom(4096))
+    started = time.perf_counter()
+    server = LlamaServer(bad, startup_timeout=60)
+    with pytest.raises(LlamaServerError, match="exited with code") as err:
+        server.start()
+    assert time.perf_counter() - started < 30
+    assert "Failed to init server" in str(err.value) and not server.running
+
+
 # --------------------------------------------------------------------------- backends
 
 def test_down_endpoint_fails_fast_without_leaking_the_key(monkeypatch, units):
@@ -191,6 +202,16 @@ def test_down_endpoint_fails_fast_without_leaking_the_key(monkeypatch, units):
         list(backend.stream(messages))
     assert time.perf_counter() - started < 1.0
     assert secret not in str(err.value)
+
+
+def test_empty_or_garbage_output_is_an_error():
+    from chat.llm import _garbage_reason
+
+    assert "empty" in _garbage_reason(" \n ")
+    assert "garbage" in _garbage_reason("\ufffd\ufffd\ufffd\ufffd好")
+    assert "garbage" in _garbage_reason("!" * 40)
+    assert _garbage_reason("建议原文未涉及该问题。") is None
+    assert _garbage_reason("2025年地区生产总值实现417亿元〔第1条〕。") is None
 
 
 def test_openai_backend_needs_its_environment(monkeypatch):
@@ -254,12 +275,13 @@ def test_local_backend_starts_one_shared_server_lazily(cache_root):
 
     settings = LLMSettings("local", timeout_s=90, max_tokens=16, local_model=TEST_MODEL)
     first, second = get_backend(settings, cache_root), get_backend(settings, cache_root)
-    assert first.name == "local" and not llm._SERVERS          # nothing started yet
+    key = (cache_root.resolve(), TEST_MODEL)
+    assert first.name == "local" and key not in llm._SERVERS   # nothing started yet
     try:
         assert first.invoke([HumanMessage("你好")]).strip()
         server = llm.shared_server(cache_root, TEST_MODEL)
         assert second.invoke([HumanMessage("你好")]).strip()
-        assert list(llm._SERVERS.values()) == [server] and server.running
+        assert llm._SERVERS[key] is server and server.running   # one server, shared
         root = server.root_url
     finally:
         llm._stop_servers()
