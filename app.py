@@ -59,8 +59,10 @@ SCROLL_JS = """
 watch('value', () => {
   const box = element.closest('.html-container') || element.parentElement;
   const mark = element.querySelector('mark');
+  const head = element.querySelector('.unit-head');
   if (!box) return;
-  box.scrollTop = mark ? box.scrollTop + mark.getBoundingClientRect().top - box.getBoundingClientRect().top - 90 : 0;
+  const offset = (head ? head.offsetHeight : 0) + 24;
+  box.scrollTop = mark ? box.scrollTop + mark.getBoundingClientRect().top - box.getBoundingClientRect().top - offset : 0;
 });
 """
 THEME = gr.themes.Default(primary_hue="red", neutral_hue="slate", font=SYSTEM_FONTS, font_mono=MONO_FONTS).set(

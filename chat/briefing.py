@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import tempfile
 from dataclasses import asdict, dataclass, field
@@ -214,7 +213,7 @@ def _topic_terms(assistant, topic: str) -> tuple[str, list[str]]:
 
 
 def _topic_candidates(assistant, topic: str, doc_id: str | None = None):
-    """Relevant units for a topic (see the module docstring), the retrieval and the match keys."""
+    """Relevant units for a topic (see the module docstring) and the out-of-scope word, if any."""
     index = assistant.index
     pos = _unit_positions(index)
     whole, expansions = _topic_terms(assistant, topic)
@@ -242,7 +241,7 @@ def _topic_candidates(assistant, topic: str, doc_id: str | None = None):
     terms = [whole, *expansions]
     for cand in cands.values():
         cand.spans = _pick_points(assistant, cand, cand.terms or terms, retrieval, keys)
-    return [c for c in cands.values() if c.spans], retrieval
+    return [c for c in cands.values() if c.spans], out_of_scope
 
 
 def _relevance(cand: _Candidate) -> tuple:
@@ -336,10 +335,10 @@ def build_briefing(assistant, topic: str | None = None, questions: list[str] | N
     cands: dict[int, _Candidate] = {}
     summary: list[str] = []
     terms: list[str] = []
-    not_covered = False
+    not_covered, out_of_scope = False, None
     if topic:
         clean_question(topic)                           # same limits as a question
-        found, _ = _topic_candidates(assistant, topic)
+        found, out_of_scope = _topic_candidates(assistant, topic)
         cands = {c.idx: c for c in found}
         whole, expansions = _topic_terms(assistant, topic)
         terms = [whole, *expansions]
@@ -380,6 +379,8 @@ def build_briefing(assistant, topic: str | None = None, questions: list[str] | N
                     summary = []
             if len(summary) < 2:
                 summary = _per_section_summary(topical)
+            if out_of_scope and out_of_scope != "这个问题":     # 地铁和高铁: say what is not there
+                summary = summary[: MAX_SUMMARY - 1] + [NOT_COVERED.format(topic=out_of_scope)]
     for _, answer in qa:
         if len(summary) >= MAX_SUMMARY:
             break

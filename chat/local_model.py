@@ -349,8 +349,12 @@ class LlamaServer:
                 while not ready.wait(0.05):
                     if self._proc.poll() is not None or time.perf_counter() > deadline:
                         raise LlamaServerError(self._failure("did not report its address"))
-                if not address:
-                    raise LlamaServerError(self._failure("closed its address pipe"))
+                if not address:                    # the child is exiting: let it finish first
+                    try:
+                        self._proc.wait(10)
+                    except subprocess.TimeoutExpired:
+                        pass
+                    raise LlamaServerError(self._failure("failed to start"))
                 self.root_url = address[0]
                 while not _http_ok(self.root_url + "/v1/models"):
                     if self._proc.poll() is not None or time.perf_counter() > deadline:

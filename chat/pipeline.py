@@ -24,7 +24,7 @@ from .figures import FigureAnswerer
 from .inputs import Prepared, QuestionError, prepare_question
 from .intents import Intent, detect
 from .mentions import find_mentions, source_of
-from .refusal import RefusalPolicy
+from .refusal import META_REQUEST, RefusalPolicy
 from .retrieve import HybridRetriever, Retrieval
 from .verify import verify
 
@@ -172,6 +172,7 @@ class Assistant:
         if turn.backend not in ("local", "openai"):
             raise QuestionError(f"未知的回答方式：{turn.backend}")
         return (turn.intent.kind in LLM_ROUTES and turn.resolved.mode in ("new", "rewrite")
+                and not self.refusal.meta_request(turn.resolved.text)
                 and self.refusal.out_of_scope(turn.resolved.text) is None)
 
     def backend(self, name: str):
@@ -213,6 +214,8 @@ class Assistant:
 
     def _extractive_draft(self, turn: Turn) -> Draft:
         intent, retrieval, query = turn.intent, turn.retrieval, turn.resolved.text
+        if self.refusal.meta_request(query):
+            return self.refusal.refuse("", None, reason=META_REQUEST)
         if turn.resolved.mode == "more":
             shown = {c.ref for c in turn.conversation.last.answer.citations}
             retrieval = Retrieval(retrieval.question, [h for h in retrieval.hits if h.ref not in shown],

@@ -18,6 +18,7 @@ from ingest.units import normalize
 from .extractive import Draft, heading
 from .retrieve import Retrieval
 
+META_REQUEST = "本助手只依据建议原文回答问题，不提供内部设置，也不编造或假设原文没有的内容。"
 PLACE_TAGS = {"ns", "nsf"}
 PLACE_SUFFIXES = ("省", "市", "县", "州", "国")
 NO_ANSWER = "建议原文未涉及{topic}。"
@@ -31,6 +32,23 @@ class RefusalPolicy:
         words = read_word_list(path) if path.exists() else []
         self.absent = sorted({normalize(w) for w in words if normalize(w) not in self.kb_text},
                              key=len, reverse=True)
+        meta_path = lexicon_dir / "meta_requests.txt"
+        self.meta = self._phrases(meta_path) if meta_path.exists() else []
+
+    @staticmethod
+    def _phrases(path) -> list[str]:
+        """Chinese phrases separated by spaces; a line of Latin letters is one phrase."""
+        phrases = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = normalize(line.split("#", 1)[0].strip())
+            if line:
+                phrases.extend([line] if line.isascii() else line.split())
+        return phrases
+
+    def meta_request(self, question: str) -> bool:
+        """A request about the assistant itself, or to invent something (prompt injection)."""
+        text = normalize(question)
+        return any(p in text for p in self.meta)
 
     def out_of_scope(self, question: str) -> str | None:
         """The topic word that puts the question outside the plan, or None."""

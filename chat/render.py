@@ -199,8 +199,8 @@ def render_unit(unit: Unit | None, quotes: Sequence[str] = (), spans: Iterable[t
     if note is None and found:
         note = f"高亮部分为回答所依据的原文（{len(found)} 处）。"
     note_html = f'<p class="evidence-note">{esc(note)}</p>' if note else ""
-    return (f'<div class="unit-view" data-ref="{esc(unit.ref)}">{unit_heading(unit)}{note_html}'
-            f'<div class="unit-text">{highlight(unit.text, found, spans)}</div></div>')
+    return (f'<div class="unit-view" data-ref="{esc(unit.ref)}"><div class="unit-head">{unit_heading(unit)}'
+            f'{note_html}</div><div class="unit-text">{highlight(unit.text, found, spans)}</div></div>')
 
 
 def evidence_placeholder() -> str:
@@ -357,13 +357,17 @@ CSS = """
   border-radius: 4px; padding: 1px 8px; margin-bottom: 6px; }
 .answer-meta { display: flex; gap: 16px; margin-top: 6px; font-size: .8rem; color: #64748b;
   border-top: 1px dashed #e2e8f0; padding-top: 4px; }
-.notices { margin: 6px 0 0 0 !important; padding: 6px 10px 6px 1.6em !important; background: #f1f5f9;
+.notices li { list-style: none; }
+.notices { list-style: none; margin: 6px 0 0 0 !important; padding: 6px 10px !important; background: #f1f5f9;
   border-radius: 6px; font-size: .85rem; color: #475569; }
 button.cite-chip { display: inline-block; border: 1px solid #d9a3a3; background: #fdf2f2; color: #8c1414;
   border-radius: 999px; padding: 0 8px; margin: 0 2px; font-size: .8rem; line-height: 1.6;
   cursor: pointer; vertical-align: baseline; font-family: inherit; }
-button.cite-chip:hover { background: #a61b1b; color: #fff; border-color: #a61b1b; }
-.unit-view { padding: 4px 2px; }
+button.cite-chip:hover, button.cite-chip:focus-visible { background: #a61b1b !important; color: #fff !important;
+  border-color: #a61b1b !important; opacity: 1 !important; outline: none; }
+.unit-view { padding: 0 2px 4px 2px; }
+.unit-head { position: sticky; top: 0; background: var(--background-fill-primary, #fff); z-index: 1;
+  padding: 4px 0 2px 0; border-bottom: 1px solid #f1f5f9; margin-bottom: 6px; }
 .unit-view .part { color: #64748b; font-size: .85rem; }
 .unit-view h3 { margin: 2px 0 6px 0; font-size: 1.05rem; color: #0f172a; }
 .unit-view h3 .label { color: #a61b1b; margin-right: .3em; }
@@ -396,5 +400,8 @@ li.search-hit ul { margin: 4px 0 0 1.2em; padding: 0; color: #334155; line-heigh
 .search-row { align-items: center !important; }
 .controls-row { align-items: center !important; }
 .footnote { font-size: .8rem; color: #64748b; }
+.brief-preview h1 { font-size: 1.3rem !important; line-height: 1.5 !important; color: #7f1010; }
+.brief-preview h2 { font-size: 1.1rem !important; border-bottom: 1px solid #e2e8f0; padding-bottom: 2px; }
+.brief-preview h3 { font-size: 1rem !important; }
 .brief-preview { border: 1px solid #e2e8f0; border-radius: 8px; padding: 8px 18px; min-height: 320px; }
 """

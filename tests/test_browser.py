@@ -262,6 +262,8 @@ def test_briefing_docx(browser_page, tmp_path):
     page.locator("#brief-make").click()
     page.wait_for_function("document.querySelector('#brief-preview').innerText.includes('第9条')",
                            timeout=120_000)
+    page.wait_for_function("!document.querySelector('#brief-docx').disabled")
+    page.wait_for_timeout(300)
     page.screenshot(path=str(SHOTS / "7-briefing.png"))
     with page.expect_download() as info:
         page.locator("#brief-docx").click()
