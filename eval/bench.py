@@ -70,16 +70,38 @@ def bench_warm(assistant, questions: list[str]) -> dict[str, list[float]]:
     return {"retrieval": retrieve_ms, "extractive answer": answer_ms}
 
 
+def bench_scale(assistant, sizes: list[int], questions: list[str]) -> int:
+    from .scale import run_scale
+
+    sample = questions[::4]
+    print(f"scale: {len(sample)} dev questions per size; documents beyond the first 2 get synthetic vectors "
+          f"(a real passage's vector + N(0, 0.02) noise), see eval/scale.py")
+    head = (f"{'docs':>5} {'units':>7} {'passages':>9} {'faiss':>6} {'text s':>7} {'docs/s':>7} "
+            f"{'embed s':>8} {'faiss s':>8} {'MB':>7} {'p50 ms':>7} {'p95 ms':>7} {'recall@10':>9} {'RSS MB':>7}")
+    print(head, flush=True)
+    for n in sizes:
+        r = run_scale(n, assistant, sample)
+        print(f"{r['docs']:>5} {r['units']:>7} {r['passages']:>9} {r['faiss']:>6} {r['text_s']:>7.1f} "
+              f"{r['docs_per_s_text']:>7.1f} {r['embed_s_real']:>8.1f} {r['faiss_build_s']:>8.1f} {r['faiss_mb']:>7.1f} "
+              f"{r['p50_ms']:>7.1f} {r['p95_ms']:>7.1f} {r['recall@10_vs_exact']:>9.3f} {peak_rss_mb():>7.0f}",
+              flush=True)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.bench", description=__doc__)
     parser.add_argument("--questions", type=Path, default=DEV_SET)
     parser.add_argument("--skip-build", action="store_true", help="do not time an index build")
+    parser.add_argument("--scale", type=int, nargs="*", metavar="N",
+                        help="synthetic knowledge bases of N documents (default sizes: 1 10 100 1000)")
     args = parser.parse_args(argv)
 
     from chat.pipeline import Assistant
 
     questions = [json.loads(line)["question"] for line in args.questions.read_text(encoding="utf-8").splitlines()
                  if line.strip()]
+    if args.scale is not None:
+        return bench_scale(Assistant.from_settings(), args.scale or [1, 10, 100, 1000], questions)
     print("cold start to first answer (fresh process, index present) …", flush=True)
     cold = bench_cold_start()
     assistant = Assistant.from_settings()

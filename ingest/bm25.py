@@ -1,9 +1,13 @@
-"""Okapi BM25 over pre-tokenised units, small enough to read and to persist as JSON."""
+"""Okapi BM25 over pre-tokenised units: numpy postings, persisted as JSON.
+
+Each term keeps two arrays (unit ids, term frequencies), so scoring a query is a few
+vectorised operations per query term, fast enough for a thousand plan documents.
+"""
 from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -12,15 +16,24 @@ import numpy as np
 class BM25:
     k1: float
     b: float
-    doc_len: list[int]
-    postings: dict[str, dict[int, int]]     # term -> {doc index: term frequency}
+    doc_len: np.ndarray                                   # tokens per unit
+    postings: dict[str, tuple[np.ndarray, np.ndarray]]    # term -> (unit ids, term frequencies)
+    _norm: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.doc_len = np.asarray(self.doc_len, dtype=np.float32)
+        avg = float(self.doc_len.mean()) if len(self.doc_len) else 1.0
+        self._norm = self.k1 * (1 - self.b + self.b * self.doc_len / (avg or 1.0))
 
     @classmethod
     def fit(cls, docs: list[list[str]], k1: float, b: float) -> "BM25":
-        postings: dict[str, dict[int, int]] = {}
+        lists: dict[str, tuple[list[int], list[int]]] = {}
         for i, tokens in enumerate(docs):
             for term, tf in Counter(tokens).items():
-                postings.setdefault(term, {})[i] = tf
+                ids, tfs = lists.setdefault(term, ([], []))
+                ids.append(i)
+                tfs.append(tf)
+        postings = {t: (np.array(ids, np.int32), np.array(tfs, np.float32)) for t, (ids, tfs) in lists.items()}
         return cls(k1=k1, b=b, doc_len=[len(d) for d in docs], postings=postings)
 
     @property
@@ -28,30 +41,23 @@ class BM25:
         return len(self.doc_len)
 
     def idf(self, term: str) -> float:
-        df = len(self.postings.get(term, ()))
+        df = len(self.postings[term][0]) if term in self.postings else 0
         return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
 
     def scores(self, query: list[str]) -> np.ndarray:
-        """BM25 score of every document for the query tokens (repeated tokens count once)."""
+        """BM25 score of every unit for the query tokens (repeated tokens count once)."""
         out = np.zeros(self.n_docs, dtype=np.float32)
-        if not self.n_docs:
-            return out
-        avg_len = sum(self.doc_len) / self.n_docs or 1.0
         for term in set(query):
-            docs = self.postings.get(term)
-            if not docs:
-                continue
-            idf = self.idf(term)
-            for i, tf in docs.items():
-                norm = self.k1 * (1 - self.b + self.b * self.doc_len[i] / avg_len)
-                out[i] += idf * tf * (self.k1 + 1) / (tf + norm)
+            if term in self.postings:
+                ids, tf = self.postings[term]
+                out[ids] += self.idf(term) * tf * (self.k1 + 1) / (tf + self._norm[ids])
         return out
 
     def to_dict(self) -> dict:
-        return {"k1": self.k1, "b": self.b, "doc_len": self.doc_len,
-                "postings": {t: {str(i): tf for i, tf in d.items()} for t, d in self.postings.items()}}
+        return {"k1": self.k1, "b": self.b, "doc_len": self.doc_len.astype(int).tolist(),
+                "postings": {t: [ids.tolist(), tf.astype(int).tolist()] for t, (ids, tf) in self.postings.items()}}
 
     @classmethod
     def from_dict(cls, data: dict) -> "BM25":
-        postings = {t: {int(i): tf for i, tf in d.items()} for t, d in data["postings"].items()}
+        postings = {t: (np.array(ids, np.int32), np.array(tf, np.float32)) for t, (ids, tf) in data["postings"].items()}
         return cls(k1=data["k1"], b=data["b"], doc_len=data["doc_len"], postings=postings)

@@ -35,7 +35,7 @@ from .targets import Target, extract_targets
 from .units import DocumentMeta, Passage, Unit
 from .vector_store import VectorStore
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2                        # 2: BM25 postings as arrays
 FILES = ("manifest.json", "documents.json", "units.json", "passages.json", "terms.json",
          "targets.json", "bm25.json", "vectors.faiss")
 

@@ -139,12 +139,19 @@ def browser_page(server):
 def _ask(page, question: str) -> float:
     """Type a question, press Enter, wait for the finished answer; returns the in-page time to first text."""
     page.evaluate(TTFT_JS)
-    n = page.locator("#transcript .answer-meta, #transcript .answer.error").count()
+    done = "#transcript .answer-meta, #transcript .answer.error"
+    n, asked = page.locator(done).count(), page.locator("#transcript .msg.user").count()
     box = page.locator("#question textarea")
     box.fill(question)
     box.press("Enter")
-    page.wait_for_function(f"document.querySelectorAll('#transcript .answer-meta, #transcript .answer.error')"
-                           f".length > {n}", timeout=60_000)
+    try:
+        page.wait_for_function(f"document.querySelectorAll('#transcript .msg.user').length > {asked}",
+                               timeout=10_000)
+    except sync_api.TimeoutError:                    # the keypress was not taken up: say so, use the button
+        page.screenshot(path=str(SHOTS / "debug-enter-ignored.png"))
+        print(f"\n[browser] WARNING: Enter did not submit {question!r}; clicking 发送")
+        page.locator("#send").click()
+    page.wait_for_function(f"document.querySelectorAll('{done}').length > {n}", timeout=60_000)
     ttft = page.evaluate("window.__ttft.t1 !== null ? window.__ttft.t1 - window.__ttft.t0 : null")
     return ttft / 1000 if ttft is not None else float("nan")
 
