@@ -14,6 +14,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")   # offline: no telem
 
 import argparse
 import base64
+import hashlib
+import json
 import re
 import secrets
 import sys
@@ -70,8 +72,17 @@ THEME = gr.themes.Default(primary_hue="red", neutral_hue="slate", font=SYSTEM_FO
     button_primary_text_color="#ffffff")
 
 
-def clickable(value: str = "", scroll: bool = False, **kw) -> gr.HTML:
-    return gr.HTML(value, js_on_load=CLICK_JS + (SCROLL_JS if scroll else ""), **kw)
+# The conversation keeps its newest answer in view.
+BOTTOM_JS = """
+watch('value', () => {
+  const box = element.closest('.html-container') || element.parentElement;
+  if (box) box.scrollTop = box.scrollHeight;
+});
+"""
+
+
+def clickable(value: str = "", extra_js: str = "", **kw) -> gr.HTML:
+    return gr.HTML(value, js_on_load=CLICK_JS + extra_js, **kw)
 
 
 def _data(evt: gr.EventData) -> dict:
@@ -86,8 +97,11 @@ def new_session() -> dict:
 def build_ui(assistant: Assistant) -> gr.Blocks:
     index = assistant.index
     units = index.units
-    titles = {u.ref: (u.title if u.kind == "article" else u.label) for u in units}
-    doc = index.documents[0] if index.documents else None
+    labels = render.labels_of(units)
+    titles = {u.label: (u.title if u.kind == "article" else u.label) for u in units}
+    doc = next((d for d in index.documents if getattr(d, "primary", False)), None) or \
+        (index.documents[0] if index.documents else None)
+    doc_titles = {d.doc_id: f"《{d.title}》" for d in index.documents}
     files_dir = Path(tempfile.mkdtemp(prefix="planqa-ui-"))
 
     # ---- chat --------------------------------------------------------------------------------
@@ -101,12 +115,12 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         turns.append(turn)
         del turns[:-MAX_TURNS]
         n = len(turns) - 1
-        yield render.render_transcript(turns), "", gr.skip(), gr.skip(), session
+        yield render.render_transcript(turns, labels), "", gr.skip(), gr.skip(), session
         try:
             for event in assistant.stream(question, session["conversation"], backend=backend):
                 if event.kind == "delta":
                     turn["partial"] = turn.get("partial", "") + event.text
-                    yield render.render_transcript(turns), gr.skip(), gr.skip(), gr.skip(), session
+                    yield render.render_transcript(turns, labels), gr.skip(), gr.skip(), gr.skip(), session
                 else:
                     turn["answer"] = event.answer
         except QuestionError as exc:
@@ -115,16 +129,17 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             print(f"[app] answer failed: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
             turn["error"] = "处理问题时出错，请稍后重试或换一种问法。"
         answer = turn.get("answer")
-        evidence = gr.skip()
+        evidence = render.evidence_placeholder()           # a refusal or an error cites nothing
         if answer is not None and answer.citations:
             first = answer.citations[0]
             evidence = evidence_html(first.ref, first.doc_id, answer)
-        yield (render.render_transcript(turns), gr.skip(), evidence,
+        yield (render.render_transcript(turns, labels), gr.skip(), evidence,
                render.render_retrieved(answer, titles, n), session)
 
     def evidence_html(ref: str, doc_id: str | None, answer) -> str:
         unit = index.unit(ref, doc_id or None)
-        quotes = [c.quote for c in answer.citations if c.ref == ref] if answer is not None else []
+        quotes = [c.quote for c in answer.citations
+                  if c.ref == ref and (not doc_id or c.doc_id == doc_id)] if answer is not None else []
         if answer is not None and not quotes:
             return render.render_unit(unit, note="本条为检索到的相关条文，回答未直接引用。")
         return render.render_unit(unit, quotes)
@@ -150,14 +165,19 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             spans = next((s for u, s, _ in render.search_units([unit], keyword)), [])
         return render.render_unit(unit, spans=spans)
 
-    def filter_targets(kind, keyword):
-        rows = render.target_rows(index.targets, "" if kind == "全部" else kind, keyword)
-        path = render.write_csv(rows, files_dir / "黔江十五五建议-指标表.csv")
-        return rows, f"共 {len(rows)} 项指标", gr.DownloadButton(value=str(path))
+    def targets_csv(rows) -> str:
+        """One file per distinct table content, so concurrent users never overwrite each other's download."""
+        digest = hashlib.sha1(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()[:16]
+        return str(render.write_csv(rows, files_dir / digest / "黔江十五五建议-指标表.csv"))
+
+    def filter_targets(kind, keyword, sort):
+        rows = render.target_rows(index.targets, "" if kind == "全部" else kind, keyword, sort)
+        return rows, f"共 {len(rows)} 项指标", gr.DownloadButton(value=targets_csv(rows))
 
     # ---- briefing ----------------------------------------------------------------------------
     def make_briefing(topic, questions, backend):
-        from chat.briefing import build_briefing, to_docx, to_markdown
+        from chat.briefing import build_briefing
+        from chat.briefing_export import to_docx, to_markdown
 
         qs = [q.strip() for q in (questions or "").splitlines() if q.strip()]
         if not (topic or "").strip() and not qs:
@@ -177,15 +197,15 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                 gr.DownloadButton(value=str(docx_path), interactive=True))
 
     # ---- layout ------------------------------------------------------------------------------
-    with gr.Blocks(title=TITLE, analytics_enabled=False) as ui:
+    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(3600, 6 * 3600)) as ui:
         session = gr.State(None)
         gr.HTML(render.render_header(TITLE, doc))
         with gr.Tabs():
             with gr.Tab("智能问答", id="chat"):
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=3, min_width=420):
-                        transcript = clickable(render.render_transcript([]), elem_id="transcript",
-                                               autoscroll=True, max_height=640, min_height=360)
+                        transcript = clickable(render.render_transcript([]), BOTTOM_JS, elem_id="transcript",
+                                               max_height=640, min_height=360)
                         with gr.Row(equal_height=True):
                             question = gr.Textbox(show_label=False, placeholder="请输入问题，按回车发送。例如：2030年城市人口目标是多少？",
                                                   lines=1, max_lines=4, scale=8, elem_id="question", autofocus=True)
@@ -199,7 +219,7 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                             example_buttons = [gr.Button(q, size="sm", elem_classes="example") for q in EXAMPLES]
                     with gr.Column(scale=2, min_width=340):
                         gr.Markdown("#### 原文依据")
-                        evidence = clickable(render.evidence_placeholder(), scroll=True, elem_id="evidence",
+                        evidence = clickable(render.evidence_placeholder(), SCROLL_JS, elem_id="evidence",
                                              max_height=520)
                         gr.Markdown("#### 检索到的相关条文")
                         retrieved = clickable(render.render_retrieved(None, {}), elem_id="retrieved")
@@ -212,7 +232,7 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                             search = gr.Button("搜索", scale=1, min_width=70, elem_id="plan-search-btn")
                         results = clickable(render.render_search(units, ""), elem_id="search-results",
                                             max_height=360)
-                        outline = clickable(render.render_outline(units), elem_id="outline", max_height=560)
+                        outline = clickable(render.render_outline(units, doc_titles), elem_id="outline", max_height=560)
                     with gr.Column(scale=3, min_width=420):
                         viewer = gr.HTML(render.render_unit(units[0]) if units else "", elem_id="viewer",
                                          js_on_load=SCROLL_JS, max_height=760)
@@ -222,16 +242,18 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                     kind = gr.Radio(KIND_CHOICES, value="全部", label="类别", scale=3, elem_id="target-kind")
                     tkey = gr.Textbox(label="关键词", placeholder="指标或原句中的词，如：人口", scale=2,
                                       elem_id="target-keyword")
+                    tsort = gr.Dropdown(list(render.SORTS), value="按条文顺序", label="排序", scale=1,
+                                        min_width=140, elem_id="target-sort")
                 with gr.Row(equal_height=True, elem_classes="count-row"):
                     count = gr.Markdown(f"共 {len(rows0)} 项指标", elem_id="target-count")
                     csv_button = gr.DownloadButton(
                         "下载 CSV（Excel 可直接打开）", size="sm", scale=0, min_width=220, elem_id="target-csv",
-                        value=str(render.write_csv(rows0, files_dir / "黔江十五五建议-指标表.csv")))
+                        value=targets_csv(rows0))
                 table = gr.Dataframe(rows0, headers=render.TARGET_HEADERS, interactive=False, wrap=True,
                                      max_height=620, elem_id="targets-table",
                                      column_widths=["16%", "9%", "7%", "7%", "6%", "7%", "48%"])
                 gr.Markdown("成果：2025年及“十四五”时期已取得的成绩；目标：2030年及“十五五”时期要实现的目标；"
-                            "远景：2035年远景；其他：纪念年份、所融入的外部产业规模等。点击表头可排序。",
+                            "远景：2035年远景；其他：纪念年份、所融入的外部产业规模等。",
                             elem_classes="footnote")
             with gr.Tab("专题简报", id="briefing"):
                 with gr.Row(equal_height=False):
@@ -262,8 +284,8 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             html.click(open_unit, keyword, viewer, concurrency_limit=None, show_progress="hidden")
         search.click(lambda k: render.render_search(units, k), keyword, results, concurrency_limit=None)
         keyword.submit(lambda k: render.render_search(units, k), keyword, results, concurrency_limit=None)
-        for trigger in (kind.change, tkey.submit, tkey.change):
-            trigger(filter_targets, [kind, tkey], [table, count, csv_button], concurrency_limit=None,
+        for trigger in (kind.change, tkey.submit, tkey.change, tsort.change):
+            trigger(filter_targets, [kind, tkey, tsort], [table, count, csv_button], concurrency_limit=None,
                     show_progress="hidden")
         make.click(make_briefing, [topic, bquestions, bbackend], [preview, md_button, docx_button])
     ui.queue(default_concurrency_limit=4, max_size=64)

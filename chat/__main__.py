@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "brief":
-        from .briefing import run_cli
+        from .briefing_export import run_cli
 
         return run_cli(args)
 

@@ -114,9 +114,9 @@ class ExtractiveComposer:
         chosen = self.pick(retrieval, n_units, self.settings.max_sentences, self.settings.per_unit)
         if not chosen:
             return Draft("", [], route="general")
-        units = list(dict.fromkeys(sp.passage.unit for sp in chosen))
-        where = "、".join(heading(self.index.units[u]) for u in units)
-        lines = [f"建议在{where}中提出："]
+        units = [self.index.units[u] for u in dict.fromkeys(sp.passage.unit for sp in chosen)]
+        where = "、".join(heading(u) for u in units)
+        lines = [f"{'建议' if not any(u.doc_label for u in units) else ''}在{where}中提出："]
         return self._points(lines, chosen, route="general")
 
     def listing(self, retrieval: Retrieval) -> Draft:

@@ -2,7 +2,7 @@
 
 - empty / whitespace / control characters only → a clear message (QuestionError);
 - longer than MAX_QUESTION_CHARS → a clear message with the limit;
-- control and zero-width characters, emoji and pictographs are removed for matching;
+- control and zero-width characters, emoji, pictographs and HTML tags are removed for matching;
 - Traditional Chinese is converted to Simplified for retrieval (answers still quote the plan);
 - a question without any Chinese (e.g. English) is searched by meaning, with a notice;
 - mixed full/half-width punctuation needs nothing here: matching uses NFKC throughout.
@@ -18,6 +18,7 @@ MAX_QUESTION_CHARS = 500
 CONTROL_RE = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 CJK_RE = re.compile(r"[\u3400-\u9fff]")
 LATIN_RE = re.compile(r"[A-Za-z]")
+HTML_TAG_RE = re.compile(r"</?[A-Za-z][^<>]{0,200}>")        # pasted markup is not part of the question
 NOTICE_TRADITIONAL = "已将繁体字转换为简体进行检索。"
 NOTICE_NON_CHINESE = "建议原文为中文，已按语义检索；引用内容为中文原文。"
 
@@ -61,7 +62,7 @@ def clean_question(raw: object) -> str:
 def prepare_question(raw: object) -> Prepared:
     """The cleaned question and the text to search with, plus notices for the user."""
     original = clean_question(raw)
-    text = re.sub(r"\s+", " ", _drop_symbols(original)).strip()
+    text = re.sub(r"\s+", " ", _drop_symbols(HTML_TAG_RE.sub(" ", original))).strip()
     if not text:
         raise QuestionError("问题中没有可检索的文字，请用文字描述要查询的内容。")
     notices = []

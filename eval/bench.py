@@ -75,7 +75,7 @@ def bench_scale(assistant, sizes: list[int], questions: list[str]) -> int:
 
     sample = questions[::4]
     print(f"scale: {len(sample)} dev questions per size; documents beyond the first 2 get synthetic vectors "
-          f"(a real passage's vector + N(0, 0.02) noise), see eval/scale.py")
+          f"(a real passage's vector + calibrated noise), see eval/scale.py")
     head = (f"{'docs':>5} {'units':>7} {'passages':>9} {'faiss':>6} {'text s':>7} {'docs/s':>7} "
             f"{'embed s':>8} {'faiss s':>8} {'MB':>7} {'p50 ms':>7} {'p95 ms':>7} {'recall@10':>9} {'RSS MB':>7}")
     print(head, flush=True)

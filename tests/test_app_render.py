@@ -60,10 +60,25 @@ def test_safe_markdown_turns_html_into_text():
 @pytest.mark.parametrize("label, ref", [("第7条", "7"), ("第54条", "54"), ("第三部分导语", "P3"),
                                         ("第十三部分导语", "P13"), ("序言", "P0"), ("结束语", "END")])
 def test_markers_become_chips(label, ref):
-    html = render.with_chips(f"城市人口突破33万人。〔{label}〕", turn=2, doc_id=DOC)
-    assert f'data-ref="{ref}"' in html and 'data-turn="2"' in html and f'data-doc="{DOC}"' in html
+    html = render.with_chips(f"城市人口突破33万人。〔{label}〕", turn=2)
+    assert f'data-ref="{ref}"' in html and 'data-turn="2"' in html
     assert re.search(rf'<button type="button" class="cite-chip"[^>]*>{label}</button>', html)
     assert "〔" not in html
+
+
+def test_secondary_document_labels_become_chips_with_their_document():
+    second = Unit("shifanzhen", "3", "article", 2, "二、保障措施", "组织保障", "3.组织保障。", 0, 6,
+                  doc_label="《示范镇方案》")
+    labels = render.labels_of([unit("3", "3.正文。"), second])
+    html = render.with_chips("成立工作专班。〔《示范镇方案》第3条〕另见〔第3条〕", labels=labels)
+    assert '<button type="button" class="cite-chip" data-ref="3" data-doc="shifanzhen"' in html
+    assert "&lt;&lt;" not in html and "《示范镇方案》第3条</button>" in html
+    assert f'data-ref="3" data-doc="{DOC}"' in html
+    a = Answer("问", "专班。〔《示范镇方案》第3条〕", False, [Citation("3", "《示范镇方案》第3条", "专班。", "shifanzhen")],
+               [], "extractive", {"total": 1.0})
+    assert 'data-doc="shifanzhen"' in render.render_answer(a)            # from the answer's own citations
+    outline = render.render_outline([unit("3", "3.正文。"), second], {DOC: "《建议》", "shifanzhen": "《方案》"})
+    assert outline.index("《建议》") < outline.index("《方案》") and outline.count("outline-doc") == 2
 
 
 def test_unknown_bracket_text_stays_text():
@@ -78,7 +93,7 @@ def test_answer_body_lists_and_paragraphs():
 
 
 def test_retrieved_list_shows_scores_as_chips():
-    html = render.render_retrieved(answer("答。〔第7条〕"), {"7": "主要目标"}, turn=0)
+    html = render.render_retrieved(answer("答。〔第7条〕"), {"第7条": "主要目标"}, turn=0)
     assert 'data-ref="7"' in html and "主要目标" in html and "0.91" in html
     assert "提问后" in render.render_retrieved(None, {})
 
@@ -175,6 +190,10 @@ def test_target_rows_filter_by_kind_and_keyword(tmp_path):
     assert [r[0] for r in render.target_rows(targets, "", "ＧＤＰ")] == []
     assert [r[0] for r in render.target_rows(targets, "", "生产总值")] == ["地区生产总值"]
     assert render.target_rows(targets)[0] == ["城市人口", "33万人", "突破", "2030", "目标", "第7条", "城市人口突破33万人。"]
+    targets.append(_target("森林覆盖率", "result", "十四五"))
+    assert [r[3] for r in render.target_rows(targets, sort="按年份")] == ["2025", "十四五", "2030"]
+    assert [r[4] for r in render.target_rows(targets, sort="kind")] == ["成果", "成果", "目标"]
+    assert [r[0] for r in render.target_rows(targets)] == ["城市人口", "地区生产总值", "森林覆盖率"]
     path = render.write_csv(render.target_rows(targets), tmp_path / "t.csv")
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and raw.decode("utf-8-sig").splitlines()[0] == ",".join(render.TARGET_HEADERS)

@@ -10,7 +10,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from chat.briefing import FINAL_NOTE, build_briefing, to_docx, to_markdown, write_markdown
+from chat.briefing import FINAL_NOTE, build_briefing
+from chat.briefing_export import to_docx, to_markdown, write_markdown
 from chat.verify import numbers_in
 from ingest.units import normalize
 
