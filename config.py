@@ -40,7 +40,7 @@ class RetrievalSettings:
     dense_weight: float = 0.5           # weight of the dense score in the min-max fusion (BM25 gets the rest)
     expansion_weight: float = 0.3       # BM25 weight of plan terms added for everyday words (colloquial.tsv)
     dense_candidates: int = 400         # passages fetched from FAISS before grouping by unit
-    exact_index_max: int = 50_000       # above this many passages FAISS uses an approximate index
+    exact_index_max: int = 200_000      # above this many passages FAISS uses an IVF index (vector_store.py)
     default_k: int = 10
 
 

@@ -1,7 +1,9 @@
 """A thin FAISS store of normalised passage vectors (inner product = cosine).
 
-Exact search (IndexFlatIP) up to ``exact_max`` vectors; above that an HNSW graph, whose
-recall against exact search is measured by ``python -m eval.bench --scale``.
+Exact search (IndexFlatIP) up to ``exact_max`` vectors (about 12 ms a query at 200k); above
+that an inverted file (IVF-Flat, 4·√n lists, 64 probed), whose recall against exact search
+is measured by ``python -m eval.bench --scale``: 0.992 at 1000 documents (522k passages),
+0.7 ms a query, built in 50 s. (HNSW reached 0.91 there after a 650 s build.)
 """
 from __future__ import annotations
 
@@ -10,6 +12,9 @@ from pathlib import Path
 
 import faiss
 import numpy as np
+
+
+IVF_PROBES = 64
 
 
 @dataclass
@@ -23,15 +28,17 @@ class VectorStore:
         if len(vectors) <= exact_max:
             index: faiss.Index = faiss.IndexFlatIP(dim)
         else:
-            index = faiss.IndexHNSWFlat(dim, 48, faiss.METRIC_INNER_PRODUCT)
-            index.hnsw.efConstruction = 200      # measured: recall@10 0.991 vs exact at 52k passages
-            index.hnsw.efSearch = 256
+            nlist = int(4 * np.sqrt(len(vectors)))
+            index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
+            sample = np.random.default_rng(0).choice(len(vectors), min(len(vectors), 40 * nlist), replace=False)
+            index.train(vectors[np.sort(sample)])
+            index.nprobe = IVF_PROBES
         index.add(vectors)
         return cls(index)
 
     @property
     def kind(self) -> str:
-        return "exact" if isinstance(self.index, faiss.IndexFlat) else "hnsw"
+        return "exact" if isinstance(self.index, faiss.IndexFlat) else "ivf"
 
     def __len__(self) -> int:
         return self.index.ntotal
@@ -47,4 +54,7 @@ class VectorStore:
 
     @classmethod
     def load(cls, path: Path) -> "VectorStore":
-        return cls(faiss.read_index(str(path)))
+        index = faiss.read_index(str(path))
+        if isinstance(index, faiss.IndexIVF):
+            index.nprobe = IVF_PROBES
+        return cls(index)
