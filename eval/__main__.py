@@ -14,6 +14,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="write one prediction per line here")
     parser.add_argument("--baseline", action="store_true", help="also run the naive LangChain baseline")
     parser.add_argument("--gate", action="store_true", help="exit 1 unless eval/gate.json is met")
+    parser.add_argument("--backend", default="extractive", choices=("extractive", "local", "openai"))
+    parser.add_argument("--limit", type=int, help="an evenly spread sample of this many questions")
     args = parser.parse_args(argv)
     if not args.questions.is_file():
         print(f"error: no such question file: {args.questions}", file=sys.stderr)
@@ -24,9 +26,13 @@ def main(argv: list[str] | None = None) -> int:
     from .gate import check_gate
     from .runner import evaluate, print_table
 
-    summaries, errors = evaluate(Assistant.from_settings(), args.questions, args.out, args.baseline or args.gate)
+    summaries, errors = evaluate(Assistant.from_settings(), args.questions, args.out, args.baseline or args.gate,
+                                 args.backend, args.limit)
     print(f"{args.questions}: {errors} questions rejected" + (f", predictions in {args.out}" if args.out else ""))
     print_table(summaries)
+    for name in ("answered_by_model", "latency_ms"):
+        if summaries["ours"].get(name):
+            print(f"{name}: {summaries['ours'][name]}")
     if args.gate:
         failures = check_gate(summaries["ours"], summaries.get("baseline"))
         for line in failures:

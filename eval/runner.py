@@ -70,14 +70,17 @@ def summarise(questions: Iterable[Question], preds: list[dict], unit_texts: dict
     return summary
 
 
-def evaluate(assistant, questions_path: Path, out_path: Path | None = None,
-             with_baseline: bool = False) -> tuple[dict, int]:
-    """Run a question file through the assistant (and the naive baseline): summaries by system, errors."""
+def evaluate(assistant, questions_path: Path, out_path: Path | None = None, with_baseline: bool = False,
+             backend: str = "extractive", limit: int | None = None) -> tuple[dict, int]:
+    """Run a question file through the assistant (and the naive baseline): summaries by system, errors.
+    ``limit`` takes an evenly spread sample of that many questions (for slow backends)."""
     rows = read_questions(questions_path)
+    if limit and limit < len(rows):
+        rows = [rows[round(i * len(rows) / limit)] for i in range(limit)]
     questions = [q for _, q, _ in rows if q is not None]
     index = assistant.index
     unit_texts = {u.ref: u.text for u in index.units}
-    preds = run_questions(rows, lambda text: assistant.ask(text).to_json(), out_path)
+    preds = run_questions(rows, lambda text: assistant.ask(text, backend=backend).to_json(), out_path)
     summaries = {"ours": summarise(questions, preds, unit_texts)}
     if with_baseline:
         from .baseline import NaiveBaseline
@@ -86,11 +89,18 @@ def evaluate(assistant, questions_path: Path, out_path: Path | None = None,
                    for d in index.documents}
         baseline = NaiveBaseline(index, assistant.retriever.embedder, sources)
         summaries["baseline"] = summarise(questions, run_questions(rows, baseline.ask, None), unit_texts)
+    summaries["ours"]["answered_by_model"] = {"n": len(preds), "share": sum(
+        p.get("backend") == backend for p in preds) / max(1, len(preds))} if backend != "extractive" else {}
+    latencies = sorted(p["timings_ms"]["total"] for p in preds if "timings_ms" in p)
+    if latencies:
+        summaries["ours"]["latency_ms"] = {"n": len(latencies), "p50": latencies[len(latencies) // 2],
+                                           "p95": latencies[int(0.95 * (len(latencies) - 1))]}
     return summaries, sum("error" in p for p in preds)
 
 
-def print_table(summaries: dict[str, dict[str, dict[str, float]]], file=sys.stdout) -> None:
+def print_table(summaries: dict[str, dict[str, dict[str, float]]], file=None) -> None:
     """Side-by-side table: one row per question type, one column group per system."""
+    file = file or sys.stdout
     metrics = RETRIEVAL_METRICS + ANSWER_METRICS
     names = list(summaries)
     head = f"{'type':<13}{'n':>4}  " + "  ".join(

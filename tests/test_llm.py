@@ -28,37 +28,12 @@ from config import PROJECT_ROOT, SETTINGS
 from ingest.chunk import count_tokens
 from ingest.parse import load_document
 
-TEST_MODEL = "qwen2.5-0.5b"
+from conftest import TEST_MODEL
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 KB_FILE = PROJECT_ROOT / "kb" / "qianjiang-15th-five-year-plan-proposal.txt"
 
 
 # --------------------------------------------------------------------------- fixtures
-
-@pytest.fixture(scope="session")
-def cache_root(tmp_path_factory) -> Path:
-    env = os.environ.get("PLANQA_CACHE")
-    return Path(env) if env else tmp_path_factory.mktemp("planqa-cache")
-
-
-@pytest.fixture(scope="module")
-def llama_server(cache_root):
-    started = time.perf_counter()
-    server = LlamaServer(gguf_path(cache_root, TEST_MODEL), alias=TEST_MODEL, n_ctx=4096, threads=2)
-    with server:
-        assert server.base_url.startswith("http://127.0.0.1:") and server.base_url.endswith("/v1")
-        print(f"\nllama.cpp server ({TEST_MODEL}) up in {time.perf_counter() - started:.1f} s")
-        yield server
-    assert not server.running
-
-
-@pytest.fixture
-def openai_env(llama_server, monkeypatch):
-    monkeypatch.setenv(ENV_BASE_URL, llama_server.base_url)
-    monkeypatch.setenv(ENV_MODEL, TEST_MODEL)
-    monkeypatch.delenv(ENV_API_KEY, raising=False)
-    return llama_server
-
 
 @pytest.fixture(scope="module")
 def units():
