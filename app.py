@@ -98,9 +98,8 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
     index = assistant.index
     units = index.units
     labels = render.labels_of(units)
-    titles = {u.label: (u.title if u.kind == "article" else u.label) for u in units}
-    doc = next((d for d in index.documents if getattr(d, "primary", False)), None) or \
-        (index.documents[0] if index.documents else None)
+    titles = {u.label: u.title for u in units}
+    doc = next((d for d in index.documents if d.primary), index.documents[0])
     doc_titles = {d.doc_id: f"《{d.title}》" for d in index.documents}
     files_dir = Path(tempfile.mkdtemp(prefix="planqa-ui-"))
 

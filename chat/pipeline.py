@@ -26,12 +26,15 @@ from .intents import Intent, detect
 from .mentions import find_mentions, source_of
 from .refusal import META_REQUEST, RefusalPolicy
 from .retrieve import HybridRetriever, Retrieval
-from .verify import verify
+from .verify import CANONICAL_RE, normalize_markers, verify
 
 
 LLM_ROUTES = ("general", "list", "locate")
 LLM_FAILED = "模型服务未能作答（{reason}），以下为原文摘录回答。"
 LLM_UNVERIFIED = "模型的回答未能通过引文核验，以下为原文摘录回答。"
+LLM_NOT_FOUND = "模型未能从所给条文中作答，以下为原文摘录回答。"
+LLM_MIN_KEPT_CHARS = 20          # verified model text shorter than this is no answer (e.g. an echoed heading)
+LLM_MIN_KEPT_SHARE = 0.5         # … and so is one that lost more than half of what it wrote
 
 
 @dataclass(frozen=True)
@@ -92,35 +95,16 @@ class Assistant:
     def ask(self, question: str, conversation: Conversation | None = None,
             backend: str = "extractive", doc_id: str | None = None) -> Answer:
         """Answer one question; raises QuestionError (a ValueError) for unusable input."""
-        turn = Turn(prepare_question(question), backend, doc_id, conversation)
-        answer = self.chain.invoke(turn)
-        if conversation is not None:
-            conversation.add(turn.question, turn.resolved.text, answer)
-        return answer
+        return self.chain.invoke(Turn(prepare_question(question), backend, doc_id, conversation))
 
     def stream(self, question: str, conversation: Conversation | None = None,
                backend: str = "extractive", doc_id: str | None = None) -> Iterator[StreamEvent]:
         """Like ``ask`` but yields text as it is produced, then the verified Answer (last event).
         The streamed text of an LLM is provisional: the final answer is what survived verification."""
         turn = self._route(self._resolve(Turn(prepare_question(question), backend, doc_id, conversation)))
-        t0 = time.perf_counter()
-        if self._uses_llm(turn):
-            parts: list[str] = []
-            try:
-                for delta in self._llm_deltas(turn):
-                    parts.append(delta)
-                    yield StreamEvent("delta", delta)
-                turn.draft = self._llm_result(turn, "".join(parts))
-            except Exception as exc:          # LLMError or a broken backend: the extractive answer
-                turn.draft = self._fallback(turn, exc)
-        else:
-            turn.draft = self._extractive_draft(turn)
-            for line in turn.draft.text.splitlines(keepends=True):
-                yield StreamEvent("delta", line)
-        turn.lap("compose", t0)
+        for delta in self._compose_deltas(turn):
+            yield StreamEvent("delta", delta)
         answer = self._finish(turn)
-        if conversation is not None:
-            conversation.add(turn.question, turn.resolved.text, answer)
         yield StreamEvent("answer", answer.answer, answer)
 
     # ---- steps ------------------------------------------------------------------------------
@@ -153,16 +137,26 @@ class Assistant:
         return turn
 
     def _compose(self, turn: Turn) -> Turn:
+        for _ in self._compose_deltas(turn):
+            pass
+        return turn
+
+    def _compose_deltas(self, turn: Turn) -> Iterator[str]:
+        """Sets ``turn.draft``, yielding the text as it is produced (a model's raw deltas)."""
         t0 = time.perf_counter()
         if self._uses_llm(turn):
+            parts: list[str] = []
             try:
-                turn.draft = self._llm_result(turn, "".join(self._llm_deltas(turn)))
-            except Exception as exc:
+                for delta in self._llm_deltas(turn):
+                    parts.append(delta)
+                    yield delta
+                turn.draft = self._llm_result(turn, "".join(parts))
+            except Exception as exc:          # LLMError or a broken backend: the extractive answer
                 turn.draft = self._fallback(turn, exc)
         else:
             turn.draft = self._extractive_draft(turn)
+            yield from turn.draft.text.splitlines(keepends=True)
         turn.lap("compose", t0)
-        return turn
 
     # ---- LLM backends -------------------------------------------------------------------------
     def _uses_llm(self, turn: Turn) -> bool:
@@ -198,17 +192,24 @@ class Assistant:
         yield from self.backend(turn.backend).stream(messages)
 
     def _llm_result(self, turn: Turn, text: str) -> Draft:
+        """The model's text if enough of it survives verification; else the extractive answer.
+
+        Whether the plan answers at all was decided before the model was asked (refusal policy);
+        a model that says "未涉及" here, or whose answer is mostly dropped (uncited, unsupported,
+        invented numbers, echoed headings), is replaced by the extractive answer with a notice."""
         if "建议原文未涉及" in text and len(text) < 40:
-            return self.refusal.refuse("这个问题", turn.retrieval)
+            return self._fallback(turn, None, LLM_NOT_FOUND)
         checked = verify(text, turn.allowed)
-        if not checked.citations:
+        kept = len(CANONICAL_RE.sub("", checked.text).strip())
+        written = len(CANONICAL_RE.sub("", normalize_markers(text)).strip())
+        if not checked.citations or kept < LLM_MIN_KEPT_CHARS or kept < LLM_MIN_KEPT_SHARE * written:
             return self._fallback(turn, None)
         return Draft(text, [], route=turn.intent.kind)
 
-    def _fallback(self, turn: Turn, exc: Exception | None) -> Draft:
+    def _fallback(self, turn: Turn, exc: Exception | None, notice: str = LLM_UNVERIFIED) -> Draft:
         draft = self._extractive_draft(turn)
         reason = str(exc).split("\n")[0][:120] if exc else ""
-        draft.notices.insert(0, LLM_FAILED.format(reason=reason) if exc else LLM_UNVERIFIED)
+        draft.notices.insert(0, LLM_FAILED.format(reason=reason) if exc else notice)
         draft.route = f"{draft.route}+fallback"
         return draft
 
@@ -277,8 +278,11 @@ class Assistant:
         if turn.resolved.mode in ("rewrite", "more"):
             notices.append(f"已结合上文理解为：{turn.resolved.text}")
         backend = turn.backend if not draft.route.endswith("fallback") and self._uses_llm(turn) else "extractive"
-        return Answer(
+        answer = Answer(
             question=turn.question, answer=text, refused=refused, citations=checked.citations,
             retrieved=[h.to_json() for h in turn.retrieval.hits], backend=backend,
             timings_ms=turn.timings, notices=notices, dropped=checked.dropped,
         )
+        if turn.conversation is not None:
+            turn.conversation.add(turn.question, turn.resolved.text, answer)
+        return answer
