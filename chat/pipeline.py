@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from langchain_core.runnables import RunnableLambda
 
@@ -219,9 +219,7 @@ class Assistant:
             return self.refusal.refuse("", None, reason=META_REQUEST)
         if turn.resolved.mode == "more":
             shown = {c.ref for c in turn.conversation.last.answer.citations}
-            retrieval = Retrieval(retrieval.question, [h for h in retrieval.hits if h.ref not in shown],
-                                  retrieval.passage_scores, retrieval.expansions,
-                                  retrieval.bm25_max, retrieval.dense_max)
+            retrieval = replace(retrieval, hits=[h for h in retrieval.hits if h.ref not in shown])
             return self.composer.listing(retrieval)
         if intent.kind == "article":
             unit = self.index.unit(intent.ref, turn.doc_id)

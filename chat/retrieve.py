@@ -56,11 +56,6 @@ class Retrieval:
     hits: list[Hit]
     passage_scores: dict[int, float]    # passage id -> cosine with the (expanded) question
     expansions: list[str]
-    bm25_max: float                     # raw, before normalisation: how well the best unit matched
-    dense_max: float
-
-    def to_json(self) -> list[dict]:
-        return [h.to_json() for h in self.hits]
 
 
 def _minmax(values: np.ndarray) -> np.ndarray:
@@ -116,8 +111,7 @@ class HybridRetriever:
         order = [int(i) for i in np.argsort(-fused, kind="stable")[:k] if np.isfinite(fused[i])]
         hits = [Hit(units[i], i, float(fused[i]), float(bm25[i]), float(dense[i]),
                     tuple(by_unit.get(i, ())[:3])) for i in order]
-        return Retrieval(question, hits, passage_scores, expansions,
-                         float(bm25.max()) if len(bm25) else 0.0, float(dense.max()))
+        return Retrieval(question, hits, passage_scores, expansions)
 
     def retrieve(self, question: str, k: int | None = None, doc_id: str | None = None) -> list[Hit]:
         return self.search(question, k, doc_id).hits
