@@ -50,6 +50,9 @@ class ExtractiveComposer:
         self.index = index
         self.analyzer = analyzer
         self.settings = settings
+        self._by_unit: dict[int, list[tuple[int, Passage]]] = {}
+        for pid, p in enumerate(index.passages):
+            self._by_unit.setdefault(p.unit, []).append((pid, p))
 
     # ---- sentence selection -------------------------------------------------------------
     def query_keys(self, question: str, expansions: list[str]) -> set[str]:
@@ -77,10 +80,6 @@ class ExtractiveComposer:
         return sorted(out, key=lambda sp: -sp.score)
 
     def passages_of(self, unit_idx: int) -> list[tuple[int, Passage]]:
-        if not hasattr(self, "_by_unit"):
-            self._by_unit: dict[int, list[tuple[int, Passage]]] = {}
-            for pid, p in enumerate(self.index.passages):
-                self._by_unit.setdefault(p.unit, []).append((pid, p))
         return self._by_unit.get(unit_idx, [])
 
     def pick(self, retrieval: Retrieval, max_units: int, max_sentences: int, per_unit: int) -> list[ScoredPassage]:

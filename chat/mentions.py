@@ -49,9 +49,13 @@ def source_of(index: KnowledgeIndex, text: str, doc_id: str | None = None) -> Un
     norm = normalize(text)
     if len(norm) < PASTE_MIN_CHARS + 4:
         return None
-    for start in range(0, len(norm) - PASTE_MIN_CHARS + 1, 5):
-        window = norm[start:start + PASTE_MIN_CHARS]
-        for unit in index.units:
-            if (doc_id is None or unit.doc_id == doc_id) and window in normalize(unit.text):
-                return unit
-    return None
+    windows = [norm[s:s + PASTE_MIN_CHARS] for s in range(0, len(norm) - PASTE_MIN_CHARS + 1, 5)]
+    best: tuple[int, Unit] | None = None          # (first matching window, unit): earliest window wins
+    for unit in index.units:                      # each unit normalised once, not once per window
+        if doc_id is not None and unit.doc_id != doc_id:
+            continue
+        unit_text = normalize(unit.text)
+        first = next((i for i, w in enumerate(windows) if w in unit_text), None)
+        if first is not None and (best is None or first < best[0]):
+            best = (first, unit)
+    return best[1] if best else None

@@ -58,6 +58,7 @@ class Turn:
     intent: Intent | None = None
     retrieval: Retrieval | None = None
     draft: Draft | None = None
+    model_answered: bool = False                      # the draft is the model's verified text
     allowed: dict = field(default_factory=dict)        # label -> unit the answer may cite
     timings: dict[str, float] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
@@ -151,6 +152,7 @@ class Assistant:
                     parts.append(delta)
                     yield delta
                 turn.draft = self._llm_result(turn, "".join(parts))
+                turn.model_answered = not turn.draft.route.endswith("fallback")
             except Exception as exc:          # LLMError or a broken backend: the extractive answer
                 turn.draft = self._fallback(turn, exc)
         else:
@@ -275,7 +277,7 @@ class Assistant:
         notices = list(turn.prepared.notices) + list(draft.notices)
         if turn.resolved.mode in ("rewrite", "more"):
             notices.append(f"已结合上文理解为：{turn.resolved.text}")
-        backend = turn.backend if not draft.route.endswith("fallback") and self._uses_llm(turn) else "extractive"
+        backend = turn.backend if turn.model_answered else "extractive"
         answer = Answer(
             question=turn.question, answer=text, refused=refused, citations=checked.citations,
             retrieved=[h.to_json() for h in turn.retrieval.hits], backend=backend,
