@@ -18,12 +18,15 @@ class Question:
     articles: tuple[str, ...]
     facts: tuple[str, ...]
     type: str
+    turns: tuple[str, ...] = ()     # earlier questions of the same conversation, asked first
+    voice: str = ""                 # who wrote it (blind set: cadre, journalist, resident)
 
     @classmethod
     def from_json(cls, data: dict) -> "Question":
         return cls(id=str(data["id"]), question=data["question"],
                    articles=tuple(ref_from_json(a) for a in data.get("articles", [])),
-                   facts=tuple(data.get("facts", [])), type=data.get("type", "unknown"))
+                   facts=tuple(data.get("facts", [])), type=data.get("type", "unknown"),
+                   turns=tuple(data.get("turns", [])), voice=data.get("voice", ""))
 
     @property
     def answerable(self) -> bool:

@@ -11,7 +11,8 @@ from ingest.units import ref_from_json
 from .metrics import (ANSWER_METRICS, RETRIEVAL_METRICS, Question, answer_scores,
                       mean_by_group, retrieval_scores)
 
-TYPE_ORDER = ("target", "project", "policy", "locate", "multi", "paraphrase", "unanswerable")
+TYPE_ORDER = ("target", "figure", "project", "policy", "list", "count", "compare", "structure", "metadata",
+              "locate", "explain", "yesno", "multi", "paraphrase", "followup", "unanswerable")
 
 
 def read_questions(path: Path) -> list[tuple[dict, Question | None, str | None]]:
@@ -28,8 +29,9 @@ def read_questions(path: Path) -> list[tuple[dict, Question | None, str | None]]
     return rows
 
 
-def run_questions(rows, ask: Callable[[str], dict], out_path: Path | None) -> list[dict]:
-    """Ask every question; a question the pipeline rejects gets an ``error`` and the run goes on."""
+def run_questions(rows, ask: Callable[[Question], dict], out_path: Path | None) -> list[dict]:
+    """Ask every question (``ask`` gets the Question, with its earlier ``turns``); a question the
+    pipeline rejects gets an ``error`` and the run goes on."""
     preds = []
     out = open(out_path, "w", encoding="utf-8") if out_path else None
     try:
@@ -39,7 +41,7 @@ def run_questions(rows, ask: Callable[[str], dict], out_path: Path | None) -> li
                 pred["error"] = error
             else:
                 try:
-                    pred |= ask(question.question)
+                    pred |= ask(question)
                 except ValueError as exc:          # rejected input: recorded, not fatal
                     pred |= {"question": question.question, "error": str(exc)}
             preds.append(pred)
@@ -49,6 +51,16 @@ def run_questions(rows, ask: Callable[[str], dict], out_path: Path | None) -> li
         if out:
             out.close()
     return preds
+
+
+def ask_in_conversation(assistant, question: Question, backend: str) -> dict:
+    """The question's answer as JSON, asked in a fresh conversation after its earlier ``turns``."""
+    from chat.conversation import Conversation
+
+    conversation = Conversation()
+    for earlier in question.turns:
+        assistant.ask(earlier, conversation, backend="extractive")
+    return assistant.ask(question.question, conversation, backend=backend).to_json()
 
 
 def summarise(questions: Iterable[Question], preds: list[dict], unit_texts: dict[str, str]) -> dict[str, dict[str, float]]:
@@ -65,6 +77,8 @@ def summarise(questions: Iterable[Question], preds: list[dict], unit_texts: dict
             scores |= retrieval_scores(q, ranked)
             rows.append(("answerable", scores))
         rows.append((q.type, scores))
+        if q.voice:
+            rows.append((f"voice:{q.voice}", scores))
     summary = mean_by_group(rows)
     summary.pop("all", None)           # 'answerable' + 'unanswerable' rows are the meaningful totals
     return summary
@@ -80,7 +94,7 @@ def evaluate(assistant, questions_path: Path, out_path: Path | None = None, with
     questions = [q for _, q, _ in rows if q is not None]
     index = assistant.index
     unit_texts = {u.ref: u.text for u in index.units}
-    preds = run_questions(rows, lambda text: assistant.ask(text, backend=backend).to_json(), out_path)
+    preds = run_questions(rows, lambda q: ask_in_conversation(assistant, q, backend), out_path)
     summaries = {"ours": summarise(questions, preds, unit_texts)}
     if with_baseline:
         from .baseline import NaiveBaseline
@@ -88,7 +102,8 @@ def evaluate(assistant, questions_path: Path, out_path: Path | None = None, with
         sources = {d.doc_id: (assistant.settings.paths.kb_dir / d.source_file).read_text(encoding="utf-8")
                    for d in index.documents}
         baseline = NaiveBaseline(index, assistant.retriever.embedder, sources)
-        summaries["baseline"] = summarise(questions, run_questions(rows, baseline.ask, None), unit_texts)
+        summaries["baseline"] = summarise(questions, run_questions(rows, lambda q: baseline.ask(q.question), None),
+                                          unit_texts)
     summaries["ours"]["answered_by_model"] = {"n": len(preds), "share": sum(
         p.get("backend") == backend for p in preds) / max(1, len(preds))} if backend != "extractive" else {}
     latencies = sorted(p["timings_ms"]["total"] for p in preds if "timings_ms" in p)
@@ -107,7 +122,8 @@ def print_table(summaries: dict[str, dict[str, dict[str, float]]], file=None) ->
         f"{m:>{max(len(m), 6) + 1 + 8 * (len(names) - 1)}}" for m in metrics)
     print("systems: " + " | ".join(names), file=file)
     print(head, file=file)
-    groups = [t for t in ("answerable",) + TYPE_ORDER if any(t in s for s in summaries.values())]
+    voices = sorted({g for s in summaries.values() for g in s if g.startswith("voice:")})
+    groups = [t for t in ("answerable",) + TYPE_ORDER + tuple(voices) if any(t in s for s in summaries.values())]
     for group in groups:
         first = next(s[group] for s in summaries.values() if group in s)
         cells = []
