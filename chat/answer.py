@@ -33,6 +33,27 @@ class Dropped:
         return {"text": self.text, "reason": self.reason}
 
 
+@dataclass(frozen=True)
+class Derived:
+    """A number the answer states that no unit states: a count of listed items, a Chinese numeral
+    written in digits, or a fact of the document's structure. Verification re-checks it.
+
+    ``kind``: "items" (``value`` == len(items), each item in a cited unit), "numeral" (items[0], e.g.
+    四次, is in a cited unit and means ``value``) or "structure" (``facts`` are "key=value" pairs
+    that the parsed structure must contain, e.g. "articles=54"). ``sentence``: the answer sentence
+    (without its marker) this number appears in."""
+
+    sentence: str
+    kind: str
+    value: str
+    items: tuple[str, ...] = ()
+    facts: tuple[str, ...] = ()
+
+    def to_json(self) -> dict:
+        return {"sentence": self.sentence, "kind": self.kind, "value": self.value,
+                "items": list(self.items), "facts": list(self.facts)}
+
+
 @dataclass
 class Answer:
     question: str
@@ -44,6 +65,8 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
+    derived: list[Derived] = field(default_factory=list)
+    fallback: str | None = None     # why a model's text was not used (timeout, error, unverified, declined)
 
     def to_json(self) -> dict:
         return {
@@ -51,4 +74,5 @@ class Answer:
             "citations": [c.to_json() for c in self.citations], "retrieved": self.retrieved,
             "backend": self.backend, "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
             "notices": self.notices, "dropped": [d.to_json() for d in self.dropped],
+            "derived": [d.to_json() for d in self.derived], "fallback": self.fallback,
         }

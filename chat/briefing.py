@@ -224,7 +224,7 @@ def _topic_candidates(assistant, topic: str, doc_id: str | None = None):
                 cands[i] = _Candidate(i, unit, [], ranks.get(i), f"提及“{term}”")
             cands[i].terms.append(term)
 
-    out_of_scope = assistant.refusal.out_of_scope(topic)
+    out_of_scope = assistant.out_of_scope(topic, doc_id)
     if out_of_scope is None:
         added = 0
         for rank, hit in enumerate(retrieval.hits):

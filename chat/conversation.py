@@ -1,93 +1,124 @@
-"""Multi-turn conversations: follow-ups are rewritten into standalone questions.
+"""Dialogue state as slots: each turn keeps its ``Query``; a follow-up fills what it leaves out.
 
-- "那2035年呢？"        → the previous question with its year replaced;
-- "那养老方面呢？"      → the previous question's frame with the new topic;
-- "第二条具体怎么说？"  → after an answer listing several articles, the 2nd article listed
-  (with a note saying so); "第2条讲了什么" with digits always means article 2;
-- "还有吗？"            → more: the next retrieved units not shown yet.
+- "那2030年呢" overrides the period, keeps topic and shape;
+- "那旅游呢" overrides the topic, keeps shape and period;
+- "它在哪一条" overrides the shape, keeps the topic;
+- "我说的是现在的" overrides the period;
+- "哪个最快建成" keeps the topic and adds its own words (a choice among what was just listed);
+- "第二条具体怎么说" after an answer citing several articles means the 2nd of them;
+- "还有吗" asks for more of the same;
+- a complete new question (its own topic, no anaphora) starts fresh.
+
+The rewritten question shown to the user is written from the slots, so it is always a
+grammatical question, never string surgery on the previous one.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable
 
-from ingest.parse import cn_to_int
-from ingest.units import CN_NUMERALS, normalize
+from ingest.units import CN_NUMERALS, cn_to_int, normalize
 
 from .answer import Answer
+from .query import Period, Query, Shape, StructKind
+from .understand import LOCATE_RE, Understander, periods_of, shape_of, struct_ref
 
-YEAR_RE = re.compile(r"(20\d\d|二〇[一二三四五六七八九〇]{2})年?")
-MORE_RE = re.compile(r"^(还有吗|还有呢|还有别的吗|还有其他的吗|还有没有|继续|更多|再多说一些|还有什么)[？?。!！]*$")
+MAX_TURNS = 20
+MORE_RE = re.compile(r"^(?:那)?(?:还有吗|还有呢|还有别的吗|还有其他的吗|还有没有|还有别的没|还有啥|继续|更多|再多说一些|还有什么|再说说|接着说)[？?。!！]*$")
 ORDINAL_RE = re.compile(rf"^(?:那)?第([{CN_NUMERALS}]{{1,2}})(?:条|个|点|项)(?:具体)?(?:怎么说|讲了什么|说了什么|内容|是什么|呢|详细说说|展开说说)?[？?。]*$")
-FOLLOWUP_RE = re.compile(r"^(那|那么|那个|这个|它|其中|另外)?(.{0,16}?)(呢|怎么样|如何|怎么说)[？?。]*$")
+ELLIPSIS_RE = re.compile(r"^(?:那|那么|那个|那如果|那要是|如果是|换成|要是)|呢[？?。]*$")
+ANAPHORA_RE = re.compile(r"^(?:它|它们|这个|这些|这项|这条|该|其|其中|哪个|哪一个|哪条|哪项|哪些|这里|上面|刚才)|(?:它|它们|这个|这些|其中)")
+CORRECTION_RE = re.compile(r"^(?:我)?(?:说的是|问的是|是说|指的是|不是.{0,8}是)")
+SHAPE_SUFFIX = {
+    Shape.FIGURE: "是多少？", Shape.COUNT: "有几个？", Shape.LIST: "有哪些？", Shape.LOCATE: "在哪一条？",
+    Shape.YESNO: "有没有相关安排？", Shape.EXPLAIN: "是什么意思？", Shape.GENERAL: "有哪些安排？",
+    Shape.COMPARE: "哪个更高？",
+}
+PERIOD_WORDS = {Period.RESULT: "2025年", Period.GOAL: "2030年", Period.VISION: "2035年"}
 
 
 @dataclass
 class Turn:
+    """One exchange: what the user typed, how it was understood, and the answer."""
+
     question: str
-    resolved: str
+    query: Query
     answer: Answer
 
 
 @dataclass
 class Conversation:
+    """The turns of one conversation (at most MAX_TURNS kept)."""
+
     turns: list[Turn] = field(default_factory=list)
 
     @property
     def last(self) -> Turn | None:
         return self.turns[-1] if self.turns else None
 
-    def add(self, question: str, resolved: str, answer: Answer) -> None:
-        self.turns.append(Turn(question, resolved, answer))
-        del self.turns[:-20]                     # bounded memory per conversation
-
-
-@dataclass(frozen=True)
-class Resolved:
-    text: str                  # standalone question to answer
-    mode: str                  # new | rewrite | ordinal | more
-    ref: str | None = None     # for ordinal: the article meant
-    note: str = ""             # shown to the user when the rewrite is not obvious
+    def add(self, question: str, query: Query, answer: Answer) -> None:
+        self.turns.append(Turn(question, query, answer))
+        del self.turns[:-MAX_TURNS]
 
 
 def cited_refs(answer: Answer) -> list[str]:
-    out: list[str] = []
-    for c in answer.citations:
-        if c.ref not in out:
-            out.append(c.ref)
-    return out
+    """Refs of an answer's citations, in order, without repeats."""
+    return list(dict.fromkeys(c.ref for c in answer.citations))
 
 
-def resolve(question: str, conversation: Conversation | None,
-            content_words: Callable[[str], list[str]] = lambda q: []) -> Resolved:
-    """Rewrite a follow-up into a standalone question (``content_words`` finds a question's topic)."""
-    text = normalize(question).strip()
+def rewrite_text(query: Query) -> str:
+    """A grammatical standalone question written from a query's slots."""
+    when = "".join(PERIOD_WORDS[p] for p in sorted(query.periods, key=lambda p: list(Period).index(p)))
+    topic = "".join(query.topic) or "这方面"
+    return f"{when}{topic}{SHAPE_SUFFIX.get(query.shape, '有哪些安排？')}"
+
+
+def follow(text: str, conversation: Conversation | None, understander: Understander,
+           scope: str | None = None) -> Query:
+    """The Query of ``text`` in the light of the conversation so far (a fresh one if none)."""
+    fresh = understander.understand(text, scope)
     last = conversation.last if conversation else None
-    if last is None:
-        return Resolved(question, "new")
-    if MORE_RE.match(text):
-        return Resolved(last.resolved, "more")
-    ordinal = ORDINAL_RE.match(text)
+    if last is None or fresh.shape is Shape.ASSISTANT:
+        return fresh
+    prev = last.query
+    norm = normalize(text).strip()
+    if MORE_RE.match(norm):
+        return prev.with_(followup="more")
+    ordinal = ORDINAL_RE.match(norm)
     refs = cited_refs(last.answer)
     if ordinal and len(refs) >= 2:
         n = cn_to_int(ordinal.group(1))
         if 1 <= n <= len(refs):
-            ref = refs[n - 1]
-            label = last.answer.citations[[c.ref for c in last.answer.citations].index(ref)].label
-            return Resolved(f"{label}讲了什么", "ordinal", ref,
-                            note=f"（按上一回答列出的顺序，第{ordinal.group(1)}条指{label}）")
-    year = YEAR_RE.search(text)
-    follow = FOLLOWUP_RE.match(text)
-    if year and len(text) <= 12 and YEAR_RE.search(last.resolved):
-        return Resolved(YEAR_RE.sub(year.group(0) if year.group(0).endswith("年") else year.group(0) + "年",
-                                    last.resolved, count=1), "rewrite")
-    if follow and len(text) <= 16:
-        topic = follow.group(2).strip("的 ")
-        if not topic:
-            return Resolved(last.resolved, "rewrite")
-        previous_topic = next((w for w in content_words(last.resolved) if w in normalize(last.resolved)), None)
-        if previous_topic:
-            return Resolved(normalize(last.resolved).replace(previous_topic, topic, 1), "rewrite")
-        return Resolved(f"{topic}{last.resolved}", "rewrite")
-    return Resolved(question, "new")
+            label = next(c.label for c in last.answer.citations if c.ref == refs[n - 1])
+            return fresh.with_(shape=Shape.STRUCTURE, followup="ordinal", ordinal_ref=refs[n - 1],
+                               text=f"{label}讲了什么",
+                               note=f"（按上一回答列出的顺序，第{ordinal.group(1)}条指{label}）")
+    if fresh.struct is not None and fresh.struct.kind is not StructKind.DOCUMENT and not LOCATE_RE.search(norm):
+        return fresh                                      # names its own article or part
+    own_topic = [w for w in fresh.topic if w not in prev.topic]
+    elliptical = bool(ELLIPSIS_RE.search(norm)) and len(norm) <= 18
+    anaphoric = bool(ANAPHORA_RE.search(norm)) and len(norm) <= 24
+    correction = bool(CORRECTION_RE.search(norm))
+    if not (elliptical or anaphoric or correction or not fresh.topic):
+        return fresh                                      # a complete new question
+    periods = fresh.periods or prev.periods
+    own_shape = shape_of(norm, struct_ref(norm))
+    shape = prev.shape
+    if own_shape is not Shape.GENERAL and not (elliptical and own_shape is Shape.YESNO):
+        shape = own_shape
+    if anaphoric and not elliptical:
+        topic = tuple(prev.topic) + tuple(own_topic)      # a choice among what was just said
+    elif own_topic and not (correction and periods_of(norm)):
+        topic = tuple(own_topic)                          # the topic is replaced
+    else:
+        topic = prev.topic
+    expansions = fresh.expansions if own_topic and not anaphoric else prev.expansions + fresh.expansions
+    if anaphoric and not elliptical and own_shape is Shape.GENERAL:
+        shape = Shape.GENERAL                             # "哪个最快建成": a choice, answered by the best sentences
+    merged = prev.with_(shape=shape, periods=periods, topic=topic, expansions=tuple(dict.fromkeys(expansions)),
+                        parts=(), followup="rewrite", term=fresh.term or (prev.term if shape is prev.shape else None),
+                        all_mentions=fresh.all_mentions, list_all=fresh.list_all, absent=fresh.absent,
+                        opinion=fresh.opinion, stripped=fresh.stripped, struct=None, note="")
+    if anaphoric and not elliptical:
+        return merged.with_(text="".join(prev.topic) + "：" + re.sub(r"[?？。]*$", "？", norm))
+    return merged.with_(text=rewrite_text(merged))

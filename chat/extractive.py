@@ -27,6 +27,7 @@ class Draft:
     refused: bool = False
     notices: list[str] = field(default_factory=list)
     route: str = "general"
+    derived: list = field(default_factory=list)     # [answer.Derived]: numbers verification re-checks
 
 
 def marker(unit: Unit) -> str:
@@ -35,6 +36,11 @@ def marker(unit: Unit) -> str:
 
 def heading(unit: Unit) -> str:
     return f"{unit.label}（{unit.title}）"
+
+
+def is_title_sentence(unit: Unit, passage: Passage) -> bool:
+    """The article's own title sentence ("14.健全多层次社会保障体系。"): it names, it does not answer."""
+    return unit.kind == "article" and passage.start == 0 and passage.end - passage.start <= len(unit.title) + 6
 
 
 @dataclass(frozen=True)
@@ -74,8 +80,8 @@ class ExtractiveComposer:
                 dense = retrieval.passage_scores.get(pid, floor)
                 # dense cosines of e5 live in a narrow band (~0.80–0.92): rescale before mixing
                 score = 0.5 * max(0.0, (dense - 0.80) / 0.12) + 0.5 * overlap + 0.3 * hit.score
-                if len(passage.text) < 12 and passage.start == 0:
-                    score -= 0.3                    # the bare title sentence says little
+                if is_title_sentence(hit.unit, passage):
+                    continue                        # a title never takes an answer slot
                 out.append(ScoredPassage(pid, passage, rank, score))
         return sorted(out, key=lambda sp: -sp.score)
 
@@ -144,11 +150,6 @@ class ExtractiveComposer:
         chosen = self.pick(retrieval, n_units, max_sentences=3, per_unit=2)
         lines = [f"相关内容主要在{where}。"]
         return self._points(lines, chosen, route="locate")
-
-    def article(self, unit: Unit) -> Draft:
-        paragraphs = [p for p in unit.text.split("\n") if p.strip()]
-        lines = [f"{heading(unit)}原文如下："] + [f"{p}{marker(unit)}" for p in paragraphs]
-        return Draft("\n".join(lines), [unit], route="article")
 
     def mentions(self, term: str, units: list[tuple[Unit, list[str]]]) -> Draft:
         lines = [f"建议中提到“{term}”的条文如下："]

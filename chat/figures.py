@@ -1,131 +1,279 @@
-"""Figure questions, answered from the targets table exactly — or honestly not at all.
+"""Figure questions, answered from the evidence: the target rows of the retrieved units.
 
-"2030年城市人口目标是多少？" → the target row whose indicator and context match the
-question, for the period the question asks about (2025 results, 2030 goals, 2035 vision).
-When the plan has the indicator but not for that period (a 2030 GDP figure), or has no
-such figure at all (a budget amount, the minimum wage), the answer says so and shows
-only what the plan does say.
+"到2030年黔江城里要住多少人？" → the rows of the top units are scored by how much of the
+question's topic sits next to the figure, whether the row's unit is the kind of quantity asked
+(多少人 → 万人, 多大面积 → 平方公里, 占比 → %), and the rank of its unit; the asked period
+(2025 results, 2030 goals, 2035 vision) filters them. When the indicator is found but has no
+figure for the asked period, the answer gives the plan's own wording for that period first
+(森林覆盖率保持稳定) and the other periods' figures second. No row for the topic at all: a
+retrieved sentence with a number and the topic is quoted; none: the plan's wording, with a
+plain statement that it gives no number.
 """
 from __future__ import annotations
 
+import math
 import re
+from dataclasses import dataclass
 
+import numpy as np
+
+from config import FigureSettings
 from ingest.index import KnowledgeIndex
-from ingest.lexical import LexicalAnalyzer, bigrams
+from ingest.lexical import bigrams
 from ingest.targets import Target
-from ingest.units import normalize
+from ingest.units import Unit, normalize
 
-from .intents import STRICT_FIGURE_RE
 from .extractive import Draft, ExtractiveComposer, heading, marker
+from .query import Period, Query
 from .retrieve import Retrieval
 
-RESULT_WORDS = re.compile(r"(2025|十四五|现在|现状|目前|如今|已经|去年|今年|这五年|过去|五年来|已)")
-GOAL_WORDS = re.compile(r"(2030|十五五|到时候|五年后|未来五年|目标|要达到|要实现|要扩大|要缩小|要提高|要提升|要打造|打算|计划)")
-VISION_WORDS = re.compile(r"(2035|二〇三五|远景)")
-NON_KEYS = {"目标", "多少", "数字", "规模", "要求", "达到", "实现", "提升", "增加", "多大", "水平"}
+MEASURES = {        # kind of quantity asked → units of the targets table that measure it (first match wins)
+    "rank": (r"排第几|排名|第几名|名次|排多少", ()),      # no row of the table states a rank
+    "people": (r"多少人|几个人|住了|住多少|人口|常住|多少万人|人次|游客", ("万人", "人", "人次", "万人次", "名")),
+    "area": (r"面积|多大(?!规模)|平方公里|亩|公顷|好大", ("平方公里", "平方米", "亩", "万亩", "公顷")),
+    "money": (r"多少钱|钱|元|产值|总值|gdp|收入|投资|亿|产出", ("亿元", "万元", "元", "亿", "万")),
+    "share": (r"占比|比例|比重|百分之|%|率|几成", ("%", "‰")),
+    "length": (r"多长|公里|里程|多远", ("公里", "千米", "米")),
+    "time": (r"多久|几年|多少年|小时|分钟|多少天|几天", ("年", "小时", "分钟", "天", "周年")),
+    "weight": (r"吨|产量|产能", ("万吨", "吨")),
+}
+EXACT_UNITS = ("万人次", "平方公里", "万吨", "万亩", "万头", "万羽", "亿元", "万元", "公里", "小时")
+MEASURE_WORDS = {u for _, units in MEASURES.values() for u in units} | {"钱", "多少钱"}
+STRICT_NUMBER_RE = re.compile(r"多少|几|百分之|比例|占比|数字|数值|好多|好大")
 HAS_NUMBER_RE = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+(?:级|倍|次|年|个|大)")
-ARTICLE_NUMBER_RE = re.compile(r"^\d{1,3}[.．]")
-MATCH_MIN = 0.5
-NEAR_BEST = 0.8
+PERIOD_MARKERS = {Period.GOAL: re.compile(r"2030|十五五|到20\d\d年"), Period.RESULT: re.compile(r"2025|十四五|五年来"),
+                  Period.VISION: re.compile(r"2035|远景")}
+KIND_OF = {"result": Period.RESULT, "goal": Period.GOAL, "vision": Period.VISION}
+PERIOD_NAMES = {Period.GOAL: "“十五五”目标", Period.RESULT: "“十四五”时期", Period.VISION: "远景目标"}
 
 
-def asked_kind(question: str) -> str | None:
-    """The one period a question asks about (None when it names none, or several)."""
-    text = normalize(question)
-    kinds = [k for k, p in (("vision", VISION_WORDS), ("result", RESULT_WORDS), ("goal", GOAL_WORDS))
-             if p.search(text)]
-    if kinds == ["result", "goal"] and not re.search(r"2030|十五五|五年后|到时候", text):
-        return "result"                         # "已经…的目标" is still about results
-    return kinds[0] if len(kinds) == 1 else None
+@dataclass(frozen=True)
+class ScoredRow:
+    score: float
+    row: Target
+
+
+def measure_of(text: str) -> str | None:
+    """The kind of quantity a question asks for (people, area, money, share, …), if it says."""
+    for name, (pattern, _) in MEASURES.items():
+        if re.search(pattern, text):
+            return name
+    return None
+
+
+def row_period(row: Target) -> Period | None:
+    return KIND_OF.get(row.kind)
 
 
 class FigureAnswerer:
-    def __init__(self, index: KnowledgeIndex, analyzer: LexicalAnalyzer, composer: ExtractiveComposer):
+    """Answers figure questions from the targets table, the retrieved units and their sentences."""
+
+    def __init__(self, index: KnowledgeIndex, composer: ExtractiveComposer, settings: FigureSettings, embedder):
         self.index = index
-        self.targets = index.targets
-        self.analyzer = analyzer
         self.composer = composer
+        self.settings = settings
+        self.embedder = embedder
+        indicators = sorted({t.indicator for t in index.targets})
+        vectors = np.asarray(embedder.encode_queries(indicators)) if indicators else np.zeros((0, 1))
+        self._indicator_vec = dict(zip(indicators, vectors))
+        self._unit_texts = [normalize(u.text) for u in index.units]
+        unit_idx = {(u.doc_id, u.ref): i for i, u in enumerate(index.units)}
+        self._row_pid: dict[int, int] = {}                 # id(row) -> passage holding its figure
+        for row in index.targets:
+            ui = unit_idx.get((row.doc_id, row.ref))
+            for pid, passage in composer.passages_of(ui) if ui is not None else []:
+                if passage.start <= row.start < passage.end:
+                    self._row_pid[id(row)] = pid
+                    break
 
-    def keys(self, question: str, expansions: list[str]) -> set[str]:
-        keys: set[str] = set()
-        for word in self.analyzer.content_words(question) + [normalize(e) for e in expansions]:
-            if word in NON_KEYS or word.isdigit() or len(word) < 2 and not bigrams(word):
+    def _weight(self, word: str) -> float:
+        df = sum(word in t for t in self._unit_texts)
+        return math.log((len(self._unit_texts) + 1) / (df + 0.5))
+
+    def keys(self, query: Query) -> dict[str, float]:
+        """Topic words (and expansions) with their idf weights; long words also as bigrams."""
+        keys: dict[str, float] = {}
+        for word in list(query.topic) + list(query.expansions):
+            word = normalize(word)
+            if len(word) < 2 or word in MEASURE_WORDS or any(ch.isdigit() for ch in word):
                 continue
-            keys.update(bigrams(word) or [word])
-        time_words = (RESULT_WORDS, GOAL_WORDS, VISION_WORDS)
-        return {k for k in keys if k not in NON_KEYS and not k.isdigit()
-                and not any(p.search(k) for p in time_words) and k not in ("十四", "四五", "十五", "五五")}
+            keys[word] = self._weight(word)
+        return keys
 
-    def match(self, target: Target, keys: set[str]) -> tuple[float, float]:
-        """Share of the question's keys near the figure, and share inside the indicator itself."""
-        sentence = normalize(target.sentence)
-        at = sentence.find(normalize(target.figure))
-        window = sentence[max(0, at - 30): at + len(target.figure) + 8] if at >= 0 else sentence
-        indicator = normalize(target.indicator)
-        near = sum(k in indicator + " " + window for k in keys) / len(keys)
-        return near, sum(k in indicator for k in keys) / len(keys)
+    def score(self, row: Target, keys: dict[str, float], measure: str | None, unit_score: float,
+              dense: float, indicator_sim: float, exact_unit: str | None = None) -> float:
+        """Topic share near the figure (whole words, else bigram share) + closeness of the topic to the
+        row's indicator in meaning (e5 cosine: 城里住 ~ 城市人口 0.89, 新房 ~ 地区生产总值 0.82) + dense
+        similarity of its sentence + measure match + unit rank; 0 when neither the topic's words nor
+        its meaning is near the indicator."""
+        sentence = normalize(row.sentence)
+        at = sentence.find(normalize(row.figure))
+        window = normalize(row.indicator) + " " + (sentence[max(0, at - 30): at + len(row.figure) + 8]
+                                                    if at >= 0 else sentence)
+        total = sum(keys.values()) or 1.0
+        got = 0.0
+        for word, weight in keys.items():
+            if word in window:
+                got += weight
+            else:
+                grams = bigrams(word)
+                if grams:
+                    got += weight * 0.6 * sum(g in window for g in grams) / len(grams)
+        share = got / total
+        closeness = max(0.0, min(1.0, (dense - self.settings.dense_floor) / self.settings.dense_span))
+        meaning = max(0.0, min(1.0, (indicator_sim - self.settings.indicator_floor) / self.settings.dense_span))
+        if share < self.settings.min_topic_share and indicator_sim < self.settings.min_indicator_sim:
+            return 0.0
+        score = (share + self.settings.indicator_weight * meaning + self.settings.dense_weight * closeness
+                 + 0.2 * unit_score)
+        if exact_unit is not None:
+            score += self.settings.measure_bonus if row.unit == exact_unit else -self.settings.measure_bonus
+        elif measure is not None:
+            fits = row.unit in MEASURES[measure][1]
+            score += self.settings.measure_bonus if fits else -self.settings.measure_bonus
+        return score
 
-    def answer(self, retrieval: Retrieval, doc_id: str | None) -> Draft | None:
-        """A draft from the targets table, a refusal, or None to let the general route answer."""
-        keys = self.keys(retrieval.question, retrieval.expansions)
+    def candidates(self, query: Query, retrieval: Retrieval, doc_id: str | None,
+                   measure_units: tuple[str, ...] | None = None) -> list[ScoredRow]:
+        keys = self.keys(query)
         if not keys:
-            return None
-        scored = []
-        for target in self.targets:
-            if doc_id is None or target.doc_id == doc_id:
-                near, in_indicator = self.match(target, keys)
-                if near >= MATCH_MIN:
-                    scored.append((near + 0.5 * in_indicator, target))
-        scored.sort(key=lambda x: -x[0])
-        kind = asked_kind(retrieval.question)
-        if kind is not None and scored:
-            in_period = [(s, t) for s, t in scored if t.kind == kind]
-            if not in_period:
-                return self._not_for_period(scored[0][1], retrieval)
-            scored = in_period
-        if scored:
-            best = scored[0][0]
-            rows = [t for s, t in scored if s >= best * NEAR_BEST][:4]
-            return self._from_rows(rows)
-        return self._from_sentences(retrieval, keys)
-
-    def _from_rows(self, rows: list[Target]) -> Draft:
-        lines, seen = [], set()
-        for row in rows:
-            unit = self.index.unit(row.ref, row.doc_id)
-            lines.append(f"{self._lead(row)}{marker(unit)}")
-        lines.append("原文：")
-        for row in rows:
-            unit = self.index.unit(row.ref, row.doc_id)
-            if (row.ref, row.sentence) in seen:
+            return []
+        measure = measure_of(normalize(query.text))
+        if measure is not None and not MEASURES[measure][1]:
+            return []                                   # a rank: the table states none
+        exact_unit = next((u for u in EXACT_UNITS if u in normalize(query.text)), None)
+        topic = "".join(query.topic) or query.text
+        topic_vec = np.asarray(self.embedder.encode_query(topic))
+        hit_score = {h.unit.ref + h.unit.doc_id: h.score for h in retrieval.hits[: self.settings.candidate_units]}
+        rows = []
+        for row in self.index.targets:
+            if doc_id is not None and row.doc_id != doc_id:
                 continue
-            seen.add((row.ref, row.sentence))
-            lines.append(f"- {row.sentence}{marker(unit)}")
-        units = list({id(u): u for u in (self.index.unit(r.ref, r.doc_id) for r in rows)}.values())
-        return Draft("\n".join(lines), units, route="figure")
+            if measure_units is not None and row.unit not in measure_units:
+                continue
+            unit_score = hit_score.get(row.ref + row.doc_id)
+            if unit_score is None and not any(k in normalize(row.indicator) for k in keys if len(k) >= 3):
+                continue
+            dense = retrieval.passage_scores.get(self._row_pid.get(id(row), -1), 0.0)
+            sim = float(topic_vec @ self._indicator_vec[row.indicator])
+            rows.append(ScoredRow(self.score(row, keys, measure, unit_score or 0.0, dense, sim, exact_unit), row))
+        return sorted(rows, key=lambda r: -r.score)
+
+    def answer(self, query: Query, retrieval: Retrieval, doc_id: str | None,
+               measure_units: tuple[str, ...] | None = None) -> Draft:
+        """A figure answer (lead line + source sentences), an honest no-figure answer, or the plan's
+        wording when it states the topic without a number. ``measure_units`` limits the rows to
+        those units (a count question: 几家 → 家)."""
+        if len(query.periods) >= 2 and measure_units is None:   # one answer per period asked
+            drafts = [self.answer(query.with_(periods=frozenset({p})), retrieval, doc_id)
+                      for p in sorted(query.periods, key=list(Period).index)]
+            texts = list(dict.fromkeys(d.text for d in drafts if d.text))
+            units = list({id(u): u for d in drafts for u in d.units}.values())
+            specific = [d for d in drafts if d.route in ("figure", "figure-period")]
+            return Draft("\n".join(texts), units, refused=all(d.refused for d in drafts),
+                         route="figure" if specific else drafts[0].route)
+        rows = [r for r in self.candidates(query, retrieval, doc_id, measure_units)
+                if r.score >= self.settings.match_min]
+        if measure_units is not None and not rows:
+            return Draft("", [], route="figure-none")
+        strict = bool(STRICT_NUMBER_RE.search(normalize(query.text)))
+        if not strict and not any(r.score >= self.settings.soft_match_min for r in rows[:1]):
+            return self.composer.general(retrieval)    # "增速有什么要求": a wording, not a number
+        periods = query.periods
+        if rows and periods:
+            in_period = [r for r in rows if row_period(r.row) in periods or row_period(r.row) is None
+                         and self._sentence_period(r.row.sentence) in periods]
+            if not in_period:
+                return self._not_for_period(query, retrieval, rows)
+            rows = in_period
+        if rows:
+            best = rows[0].score
+            chosen = [r.row for r in rows if r.score >= best * self.settings.near_best]
+            return self.from_rows(chosen[: self.settings.max_rows])
+        return self._from_sentences(query, retrieval)
 
     @staticmethod
-    def _lead(row: Target) -> str:
+    def _sentence_period(sentence: str) -> Period | None:
+        for period, pattern in PERIOD_MARKERS.items():
+            if pattern.search(sentence):
+                return period
+        return None
+
+    def unit_of(self, row: Target) -> Unit:
+        return self.index.unit(row.ref, row.doc_id)
+
+    @staticmethod
+    def lead(row: Target) -> str:
+        """"到2030年，城市人口突破33万人。" — the row's own words, with its year when the plan gives one."""
         when = {"2030": "到2030年，", "2025": "2025年，", "2035": "到2035年，",
                 "十五五": "“十五五”时期，", "十四五": "“十四五”时期，"}.get(row.year, "")
-        return f"{when}{row.indicator}{row.qualifier if row.qualifier not in ('以上', '以下', '余') else ''}{row.figure}。"
+        qualifier = row.qualifier if row.qualifier not in ("以上", "以下", "余", "由") else ""
+        if row.qualifier == "由":
+            return f"{row.indicator}由{row.figure}调整。"
+        return f"{when}{row.indicator}{qualifier}{row.figure}。"
 
-    def _not_for_period(self, row: Target, retrieval: Retrieval) -> Draft:
-        unit = self.index.unit(row.ref, row.doc_id)
-        wanted = {"goal": "“十五五”目标", "result": "“十四五”成果", "vision": "远景目标"}[asked_kind(retrieval.question)]
-        text = (f"建议原文未给出该指标的{wanted}数值。\n"
-                f"原文中与此相关的表述是：\n- {row.sentence}{marker(unit)}")
-        return Draft(text, [unit], refused=True, route="figure")
+    def from_rows(self, rows: list[Target]) -> Draft:
+        lines = [f"{self.lead(row)}{marker(self.unit_of(row))}" for row in rows]
+        lines.append("原文：")
+        for ref, sentence in dict.fromkeys((r.ref + "\x00" + r.doc_id, r.sentence) for r in rows):
+            row = next(r for r in rows if r.ref + "\x00" + r.doc_id == ref and r.sentence == sentence)
+            lines.append(f"- {sentence}{marker(self.unit_of(row))}")
+        units = list({id(u): u for u in (self.unit_of(r) for r in rows)}.values())
+        return Draft("\n".join(lines), units, route="figure")
 
-    def _from_sentences(self, retrieval: Retrieval, keys: set[str]) -> Draft | None:
-        """No table row: answer from a retrieved sentence that has a figure and the question's words."""
-        for sp in self.composer.scored_passages(retrieval, max_units=3)[:6]:
-            text = ARTICLE_NUMBER_RE.sub("", normalize(sp.passage.text))
-            overlap = sum(k in text for k in keys) / len(keys)
-            if HAS_NUMBER_RE.search(text) and overlap >= MATCH_MIN:
-                return None                              # the general route will quote it
-        if not STRICT_FIGURE_RE.search(normalize(retrieval.question)):
-            return None                                  # "增速有什么要求": a wording, not a number
-        related = "；".join(heading(h.unit) for h in retrieval.hits[:3])
-        return Draft("建议原文未给出这一具体数字。\n相关条文（仅供参考，原文并未回答此问题）：" + related,
-                     [], refused=True, route="figure")
+    def _period_wording(self, query: Query, retrieval: Retrieval, rows: list[ScoredRow]) -> list[tuple[Unit, str]]:
+        """Sentences of the asked period that name the indicator (森林覆盖率保持稳定 in 第7条)."""
+        indicator_words = {normalize(w) for w in query.topic if len(w) >= 2}
+        indicator_words |= {normalize(rows[0].row.indicator)} if rows else set()
+        goal_units = {t.ref + t.doc_id for t in self.index.targets if row_period(t) in query.periods}
+        found = []
+        for hit in retrieval.hits[:8]:
+            unit = hit.unit
+            for pid, passage in self.composer.passages_of(hit.unit_idx):
+                text = normalize(passage.text)
+                if not any(w in text for w in indicator_words):
+                    continue
+                period = self._sentence_period(passage.text)
+                if period in query.periods or (period is None and unit.ref + unit.doc_id in goal_units):
+                    if not any(normalize(r.row.figure) in text for r in rows):
+                        found.append((unit, passage.text))
+        return found[:2]
+
+    def _not_for_period(self, query: Query, retrieval: Retrieval, rows: list[ScoredRow]) -> Draft:
+        wanted = "、".join(PERIOD_NAMES[p] for p in sorted(query.periods, key=list(Period).index))
+        lines = [f"建议原文未给出该指标{wanted}的具体数值。"]
+        units = []
+        wording = self._period_wording(query, retrieval, rows)
+        if wording:
+            lines.append(f"原文对{wanted}的表述是：")
+            for unit, sentence in wording:
+                lines.append(f"- {sentence}{marker(unit)}")
+                units.append(unit)
+        others = [r.row for r in rows[:2]]
+        lines.append("原文给出的其他时期数值：")
+        for row in others:
+            lines.append(f"- {self.lead(row)}{marker(self.unit_of(row))}")
+            units.append(self.unit_of(row))
+        return Draft("\n".join(lines), list({id(u): u for u in units}.values()), refused=True,
+                     route="figure-period")
+
+    def _from_sentences(self, query: Query, retrieval: Retrieval) -> Draft:
+        """No target row fits: a retrieved sentence with a number and the topic, else the wording."""
+        keys = self.keys(query)
+        total = sum(keys.values()) or 1.0
+        for sp in self.composer.scored_passages(retrieval, max_units=3)[:8]:
+            text = normalize(sp.passage.text)
+            share = sum(w for k, w in keys.items() if k in text) / total
+            if HAS_NUMBER_RE.search(re.sub(r"^\d{1,3}[.．]", "", text)) and share >= self.settings.match_min:
+                unit = self.index.units[sp.passage.unit]
+                return Draft(f"{sp.passage.text}{marker(unit)}", [unit], route="figure-sentence")
+        general = self.composer.general(retrieval)
+        if not STRICT_NUMBER_RE.search(normalize(query.text)):
+            return general                                  # "增速有什么要求": a wording, not a number
+        related = general.text.split("\n", 1)[1] if "\n" in general.text else ""
+        text = "建议原文未给出这一具体数字。" + (f"\n原文的相关表述是：\n{related}" if related else "")
+        return Draft(text, general.units, refused=True, route="figure-none")
+
+
+def related_headings(retrieval: Retrieval, n: int = 3) -> str:
+    return "；".join(heading(h.unit) for h in retrieval.hits[:n])

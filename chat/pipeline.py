@@ -1,9 +1,10 @@
 """One question-answering pipeline for the CLI, the evaluation and the web UI.
 
-    question ─▶ clean ─▶ follow-up rewrite ─▶ route + retrieve ─▶ compose ─▶ verify ─▶ Answer
+    question ─▶ clean ─▶ understand (with dialogue state) ─▶ retrieve (per part)
+             ─▶ decide on the evidence ─▶ compose by shape ─▶ verify ─▶ Answer
 
-The steps are LangChain runnables; every backend goes through the same route, retrieval
-and verification. The extractive composer is the default and the fallback of the LLM backends.
+The steps are LangChain runnables; ``ask`` is the last event of ``stream``. Every backend goes
+through the same understanding, retrieval and verification; only open shapes go to a model.
 """
 from __future__ import annotations
 
@@ -15,26 +16,33 @@ from dataclasses import dataclass, field, replace
 from langchain_core.runnables import RunnableLambda
 
 from config import SETTINGS, Settings
-from ingest.units import ref_label
+from ingest.lexical import read_word_list
 
 from .answer import Answer
-from .conversation import Conversation, Resolved, resolve
+from .conversation import Conversation, follow
+from .evidence import Evidence, EvidenceJudge
 from .extractive import Draft, ExtractiveComposer
 from .figures import FigureAnswerer
 from .inputs import Prepared, QuestionError, prepare_question
-from .intents import Intent, detect
 from .mentions import find_mentions, source_of
-from .refusal import META_REQUEST, RefusalPolicy
+from .query import Query, Shape, StructKind
+from .places import PlaceResolver
+from .refusal import META_REQUEST, OPINION, OTHER_REGION, absent_note, refuse
 from .retrieve import HybridRetriever, Retrieval
+from .shapes import ShapeComposer
+from .structure import StructureComposer, article_draft, structure_facts
+from .understand import Understander
 from .verify import CANONICAL_RE, normalize_markers, verify
 
-
-LLM_ROUTES = ("general", "list", "locate")
+LLM_SHAPES = (Shape.GENERAL, Shape.LIST, Shape.LOCATE, Shape.EXPLAIN, Shape.YESNO)
 LLM_FAILED = "模型服务未能作答（{reason}），以下为原文摘录回答。"
 LLM_UNVERIFIED = "模型的回答未能通过引文核验，以下为原文摘录回答。"
 LLM_NOT_FOUND = "模型未能从所给条文中作答，以下为原文摘录回答。"
 LLM_MIN_KEPT_CHARS = 20          # verified model text shorter than this is no answer (e.g. an echoed heading)
 LLM_MIN_KEPT_SHARE = 0.5         # … and so is one that lost more than half of what it wrote
+NO_COUNT = "建议原文未给出这一具体数量。"
+STRIPPED_NOTICE = "问题中对助手的指令已忽略，只回答关于建议的问题。"
+SPECIFIC_ROUTES = ("figure", "figure-period", "count", "compare")   # the shape found its own evidence
 
 
 @dataclass(frozen=True)
@@ -47,18 +55,20 @@ class StreamEvent:
 
 
 @dataclass
-class Turn:
+class TurnState:
     """State flowing through the pipeline for one question."""
 
     prepared: Prepared
     backend: str = "extractive"
     doc_id: str | None = None
     conversation: Conversation | None = None
-    resolved: Resolved | None = None
-    intent: Intent | None = None
+    query: Query | None = None
     retrieval: Retrieval | None = None
+    part_retrievals: list[tuple[Query, Retrieval]] = field(default_factory=list)
+    evidence: Evidence | None = None
     draft: Draft | None = None
     model_answered: bool = False                      # the draft is the model's verified text
+    fallback: str | None = None
     allowed: dict = field(default_factory=dict)        # label -> unit the answer may cite
     timings: dict[str, float] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
@@ -80,10 +90,18 @@ class Assistant:
         self.retriever = retriever
         self.settings = settings
         self.index = retriever.index
-        self.composer = ExtractiveComposer(self.index, retriever.analyzer, settings.answer)
-        self.figures = FigureAnswerer(self.index, retriever.analyzer, self.composer)
-        self.refusal = RefusalPolicy(self.index, retriever.analyzer, settings.paths.lexicon_dir)
-        self.chain = (RunnableLambda(self._resolve) | RunnableLambda(self._route)
+        analyzer = retriever.analyzer
+        self.composer = ExtractiveComposer(self.index, analyzer, settings.answer)
+        self.figures = FigureAnswerer(self.index, self.composer, settings.figures, retriever.embedder)
+        self.shapes = ShapeComposer(self.index, self.composer, self.figures, settings.answer)
+        self.structure = StructureComposer(self.index)
+        self.facts = structure_facts(self.index)
+        self.judge = EvidenceJudge(self.index, analyzer, settings.evidence)
+        absent_path = settings.paths.lexicon_dir / "absent_topics.txt"
+        kb_text = "\n".join(u.text for u in self.index.units)
+        self.understander = Understander(analyzer, kb_text, read_word_list(absent_path) if absent_path.exists() else [],
+                                         PlaceResolver(kb_text, settings.paths.lexicon_dir / "regions.tsv"))
+        self.chain = (RunnableLambda(self._understand) | RunnableLambda(self._retrieve)
                       | RunnableLambda(self._compose) | RunnableLambda(self._finish))
         self._backends: dict[str, object] = {}
         self._backends_lock = threading.Lock()
@@ -96,24 +114,36 @@ class Assistant:
     def ask(self, question: str, conversation: Conversation | None = None,
             backend: str = "extractive", doc_id: str | None = None) -> Answer:
         """Answer one question; raises QuestionError (a ValueError) for unusable input."""
-        return self.chain.invoke(Turn(prepare_question(question), backend, doc_id, conversation))
+        events = list(self.stream(question, conversation, backend, doc_id))
+        return events[-1].answer
 
     def stream(self, question: str, conversation: Conversation | None = None,
                backend: str = "extractive", doc_id: str | None = None) -> Iterator[StreamEvent]:
-        """Like ``ask`` but yields text as it is produced, then the verified Answer (last event).
-        The streamed text of an LLM is provisional: the final answer is what survived verification."""
-        turn = self._route(self._resolve(Turn(prepare_question(question), backend, doc_id, conversation)))
+        """Yields text as it is produced, then the verified Answer (last event). The streamed text
+        of an LLM is provisional: the final answer is what survived verification."""
+        turn = self._retrieve(self._understand(TurnState(prepare_question(question), backend, doc_id, conversation)))
         for delta in self._compose_deltas(turn):
             yield StreamEvent("delta", delta)
         answer = self._finish(turn)
         yield StreamEvent("answer", answer.answer, answer)
 
-    # ---- steps ------------------------------------------------------------------------------
-    def _resolve(self, turn: Turn) -> Turn:
-        turn.resolved = resolve(turn.prepared.text, turn.conversation, self.retriever.analyzer.content_words)
-        return turn
+    def understand(self, question: str, conversation: Conversation | None = None,
+                   doc_id: str | None = None) -> Query:
+        """The Query of a question in its conversation (for tests and tools)."""
+        return self._understand(TurnState(prepare_question(question), doc_id=doc_id,
+                                          conversation=conversation)).query
 
-    def _scope(self, turn: Turn) -> None:
+    def out_of_scope(self, topic: str, doc_id: str | None = None) -> str | None:
+        """The word that puts a topic outside the plan, judged on the evidence; None if covered."""
+        query = self.understander.understand(topic, doc_id)
+        retrieval = self.retriever.search(query.text, self.settings.retrieval.default_k, doc_id)
+        evidence = self.judge.measure(query, retrieval)
+        if self.judge.strong(evidence):
+            return None
+        return (query.absent or evidence.missing or ("这个问题",))[0]
+
+    # ---- steps ------------------------------------------------------------------------------
+    def _scope(self, turn: TurnState) -> None:
         """A known doc_id, or the secondary document the question names by its 《简称》."""
         known = {d.doc_id for d in self.index.documents}
         if turn.doc_id is not None and turn.doc_id not in known:
@@ -124,52 +154,155 @@ class Assistant:
                                         or f"《{doc.title}》" in turn.prepared.text):
                     turn.doc_id = doc.doc_id
 
-    def _route(self, turn: Turn) -> Turn:
-        t0 = time.perf_counter()
+    def _understand(self, turn: TurnState) -> TurnState:
         self._scope(turn)
-        query = turn.resolved.text
-        turn.intent = detect(query)
-        k = self.settings.retrieval.default_k
-        if turn.resolved.mode == "more":
-            k *= 2
-        turn.retrieval = self.retriever.search(query, k, turn.doc_id)
+        turn.query = follow(turn.prepared.text, turn.conversation, self.understander, turn.doc_id)
+        return turn
+
+    def _retrieve(self, turn: TurnState) -> TurnState:
+        t0 = time.perf_counter()
+        query = turn.query
+        k = self.settings.retrieval.default_k * (2 if query.followup == "more" else 1)
+        turn.retrieval = self.retriever.search(query.text, k, turn.doc_id,
+                                               include_header=query.shape is Shape.METADATA)
+        turn.part_retrievals = [(part.with_(periods=part.periods or query.periods),
+                                 self.retriever.search(part.text, k, turn.doc_id)) for part in query.parts]
         turn.allowed = {h.unit.label: h.unit for h in turn.retrieval.hits}
+        for _, retrieval in turn.part_retrievals:
+            turn.allowed.update({h.unit.label: h.unit for h in retrieval.hits})
+        turn.evidence = self.judge.measure(query, turn.retrieval)
         turn.lap("retrieve", t0)
         return turn
 
-    def _compose(self, turn: Turn) -> Turn:
+    def _compose(self, turn: TurnState) -> TurnState:
         for _ in self._compose_deltas(turn):
             pass
         return turn
 
-    def _compose_deltas(self, turn: Turn) -> Iterator[str]:
+    def _compose_deltas(self, turn: TurnState) -> Iterator[str]:
         """Sets ``turn.draft``, yielding the text as it is produced (a model's raw deltas)."""
         t0 = time.perf_counter()
-        if self._uses_llm(turn):
+        extractive = self._extractive_draft(turn)
+        if self._uses_llm(turn, extractive):
             parts: list[str] = []
             try:
                 for delta in self._llm_deltas(turn):
                     parts.append(delta)
                     yield delta
-                turn.draft = self._llm_result(turn, "".join(parts))
-                turn.model_answered = not turn.draft.route.endswith("fallback")
+                turn.draft = self._llm_result(turn, "".join(parts), extractive)
             except Exception as exc:          # LLMError or a broken backend: the extractive answer
-                turn.draft = self._fallback(turn, exc)
+                turn.draft = self._fallback(extractive, "error", LLM_FAILED.format(reason=str(exc).split("\n")[0][:120]))
+                turn.fallback = "error" if "timeout" not in str(exc).lower() else "timeout"
         else:
-            turn.draft = self._extractive_draft(turn)
+            turn.draft = extractive
             yield from turn.draft.text.splitlines(keepends=True)
         turn.lap("compose", t0)
 
+    # ---- extractive composition by shape ----------------------------------------------------
+    def _extractive_draft(self, turn: TurnState) -> Draft:
+        query, retrieval = turn.query, turn.retrieval
+        if query.shape is Shape.ASSISTANT:
+            return refuse("", None, reason=META_REQUEST)
+        if query.followup == "more":
+            shown = {c.ref for c in turn.conversation.last.answer.citations}
+            return self.composer.listing(replace(retrieval, hits=[h for h in retrieval.hits if h.ref not in shown]))
+        if query.followup == "ordinal":
+            draft = article_draft(self.index.unit(query.ordinal_ref, turn.doc_id))
+            draft.notices.append(query.note)
+            return draft
+        if query.other_region:
+            titles = "、".join(f"《{d.title}》" for d in self.index.documents)
+            return refuse(query.other_region, retrieval, reason=OTHER_REGION.format(region=query.other_region,
+                                                                                     titles=titles))
+        if query.opinion:
+            return refuse("", retrieval, reason=OPINION)
+        if query.shape is Shape.METADATA:
+            return self.structure.header(turn.doc_id)
+        if query.shape in (Shape.STRUCTURE, Shape.COUNT) and query.struct is not None and (
+                query.shape is Shape.STRUCTURE or query.struct.kind is StructKind.DOCUMENT):
+            return self.structure.lookup(query, turn.doc_id)
+        if query.shape is Shape.GENERAL:
+            pasted = source_of(self.index, query.text, turn.doc_id)
+            if pasted is not None:
+                draft = article_draft(pasted)
+                draft.notices.append(f"所输入的文字出自{pasted.label}。")
+                return draft
+        if query.shape is Shape.LOCATE and query.all_mentions:
+            found = self._mentions(query.term, turn)
+            if found is not None:
+                return found
+        draft = self._by_shape(turn)
+        specific = draft.route in SPECIFIC_ROUTES and bool(draft.text)
+        carried_by_absent = turn.evidence.absent_share >= self.settings.evidence.absent_share_max
+        if carried_by_absent or (not specific and not self.judge.strong(turn.evidence)):
+            words = query.absent or turn.evidence.missing
+            return refuse(words[0] if words else "", retrieval)
+        if not draft.text:
+            draft = self.composer.general(retrieval)
+        if (query.absent or query.broader) and not draft.refused:
+            draft.text = absent_note(query.absent, query.broader) + "\n" + draft.text
+        return draft
+
+    def _by_shape(self, turn: TurnState) -> Draft:
+        query, retrieval, doc = turn.query, turn.retrieval, turn.doc_id
+        shape = query.shape
+        if shape is Shape.FIGURE and turn.part_retrievals:
+            drafts = [self.figures.answer(part, r, doc) for part, r in turn.part_retrievals]
+            return _join(drafts, "figure")
+        if shape is Shape.FIGURE:
+            return self.figures.answer(query, retrieval, doc)
+        if shape is Shape.COUNT:
+            stated = self.figures.answer(query, retrieval, doc, measure_units=self.shapes.count_units(query))
+            if stated.route == "figure" and not turn.part_retrievals:
+                return stated                                # the plan states the count: 精简子企业22家
+            drafts = [self.shapes.count(part, r) for part, r in turn.part_retrievals] or [self.shapes.count(query, retrieval)]
+            drafts = [d for d in drafts if d is not None]
+            if drafts:
+                return _join(drafts, "count")
+            return self.shapes.stated_quantity(query, retrieval) or refuse(
+                "", retrieval, reason=NO_COUNT)
+        if shape is Shape.COMPARE:
+            draft = self.shapes.compare(turn.part_retrievals, doc) if len(turn.part_retrievals) >= 2 else None
+            if draft is not None and draft.text:
+                return draft
+            return _join([self.composer.general(r) for _, r in turn.part_retrievals] or
+                         [self.composer.general(retrieval)], "compare")
+        if shape is Shape.LIST:
+            return self.shapes.list_all(retrieval) if query.list_all else self.composer.listing(retrieval)
+        if shape is Shape.LOCATE:
+            return self.composer.locate(retrieval)
+        if shape is Shape.YESNO:
+            return self.shapes.yesno(retrieval, covered=turn.evidence.coverage >= self.settings.evidence.yes_coverage)
+        if shape is Shape.EXPLAIN:
+            return self.shapes.explain(query, retrieval, doc) or self.composer.general(retrieval)
+        return self.composer.general(retrieval)
+
+    def _mentions(self, term: str, turn: TurnState) -> Draft | None:
+        """Every unit naming the term (or, failing that, one of its plan-term expansions)."""
+        for candidate in [term, *self.retriever.analyzer.expansions(term)]:
+            found = find_mentions(self.index, candidate, turn.doc_id)
+            if found:
+                return self.composer.mentions(candidate, found)
+        # worded differently in the plan (黔江至吉首高铁 / 黔江至吉首高速铁路 / 渝湘高铁(黔江至吉首段)):
+        # the units naming all of the term's rare words
+        words = [w for w in self.retriever.analyzer.content_words(term) if len(w) >= 2]
+        rare = [w for w in words if self.judge.idf(w) >= self.settings.evidence.rare_idf
+                and any(w in t for t in self.judge.unit_texts)]
+        if rare:
+            found = find_mentions(self.index, "、".join(rare), turn.doc_id)
+            if found:
+                return self.composer.mentions("”“".join(rare), found)
+        return None
+
     # ---- LLM backends -------------------------------------------------------------------------
-    def _uses_llm(self, turn: Turn) -> bool:
-        """Only open questions go to a model; lookups, mentions, figures and refusals stay exact."""
+    def _uses_llm(self, turn: TurnState, extractive: Draft) -> bool:
+        """Only open shapes the evidence answers go to a model; lookups, figures and refusals stay exact."""
         if turn.backend == "extractive":
             return False
         if turn.backend not in ("local", "openai"):
             raise QuestionError(f"未知的回答方式：{turn.backend}")
-        return (turn.intent.kind in LLM_ROUTES and turn.resolved.mode in ("new", "rewrite")
-                and not self.refusal.meta_request(turn.resolved.text)
-                and self.refusal.out_of_scope(turn.resolved.text) is None)
+        return (turn.query.shape in LLM_SHAPES and turn.query.followup in ("new", "rewrite")
+                and not extractive.refused and extractive.route not in ("mentions", "article"))
 
     def backend(self, name: str):
         from .llm import LLMSettings, get_backend
@@ -183,106 +316,72 @@ class Assistant:
                     self.settings.paths.cache_root)
             return self._backends[name]
 
-    def _llm_deltas(self, turn: Turn) -> Iterator[str]:
+    def _llm_deltas(self, turn: TurnState) -> Iterator[str]:
         from .llm_prompt import build_messages
 
         llm = self.settings.llm
         hits = turn.retrieval.hits[: llm.context_units]
-        history = [(t.resolved, t.answer.answer) for t in turn.conversation.turns] if turn.conversation else []
-        messages = build_messages(turn.resolved.text, hits, llm.context_tokens, history,
+        history = ([(t.query.text, t.answer.answer) for t in turn.conversation.turns]
+                   if turn.conversation else [])
+        messages = build_messages(turn.query.text, hits, llm.context_tokens, history,
                                   max_history_turns=llm.history_turns)
         yield from self.backend(turn.backend).stream(messages)
 
-    def _llm_result(self, turn: Turn, text: str) -> Draft:
+    def _llm_result(self, turn: TurnState, text: str, extractive: Draft) -> Draft:
         """The model's text if enough of it survives verification; else the extractive answer.
 
-        Whether the plan answers at all was decided before the model was asked (refusal policy);
-        a model that says "未涉及" here, or whose answer is mostly dropped (uncited, unsupported,
-        invented numbers, echoed headings), is replaced by the extractive answer with a notice."""
+        Whether the plan answers was decided on the evidence before the model was asked; a model
+        that says "未涉及" here, or whose answer is mostly dropped, is replaced with a notice."""
         if "建议原文未涉及" in text and len(text) < 40:
-            return self._fallback(turn, None, LLM_NOT_FOUND)
+            turn.fallback = "declined"
+            return self._fallback(extractive, "declined", LLM_NOT_FOUND)
         checked = verify(text, turn.allowed)
         kept = len(CANONICAL_RE.sub("", checked.text).strip())
         written = len(CANONICAL_RE.sub("", normalize_markers(text)).strip())
         if not checked.citations or kept < LLM_MIN_KEPT_CHARS or kept < LLM_MIN_KEPT_SHARE * written:
-            return self._fallback(turn, None)
-        return Draft(text, [], route=turn.intent.kind)
+            turn.fallback = "unverified"
+            return self._fallback(extractive, "unverified", LLM_UNVERIFIED)
+        turn.model_answered = True
+        return Draft(text, [], route=turn.query.shape.value)
 
-    def _fallback(self, turn: Turn, exc: Exception | None, notice: str = LLM_UNVERIFIED) -> Draft:
-        draft = self._extractive_draft(turn)
-        reason = str(exc).split("\n")[0][:120] if exc else ""
-        draft.notices.insert(0, LLM_FAILED.format(reason=reason) if exc else notice)
-        draft.route = f"{draft.route}+fallback"
-        return draft
+    @staticmethod
+    def _fallback(draft: Draft, code: str, notice: str) -> Draft:
+        fallback = replace(draft, notices=[notice, *draft.notices], route=f"{draft.route}+fallback")
+        return fallback
 
-    def _extractive_draft(self, turn: Turn) -> Draft:
-        intent, retrieval, query = turn.intent, turn.retrieval, turn.resolved.text
-        if self.refusal.meta_request(query):
-            return self.refusal.refuse("", None, reason=META_REQUEST)
-        if turn.resolved.mode == "more":
-            shown = {c.ref for c in turn.conversation.last.answer.citations}
-            retrieval = replace(retrieval, hits=[h for h in retrieval.hits if h.ref not in shown])
-            return self.composer.listing(retrieval)
-        if intent.kind == "article":
-            unit = self.index.unit(intent.ref, turn.doc_id)
-            if unit is None:
-                return self.refusal.refuse("这一条", retrieval, reason=f"建议中没有{ref_label(intent.ref)}。")
-            draft = self.composer.article(unit)
-            if turn.resolved.note:
-                draft.notices.append(turn.resolved.note)
-            return draft
-        pasted = source_of(self.index, query, turn.doc_id) if intent.kind == "general" else None
-        if pasted is not None:
-            draft = self.composer.article(pasted)
-            draft.notices.append(f"所输入的文字出自{pasted.label}。")
-            return draft
-        topic = self.refusal.out_of_scope(query)
-        if topic:
-            return self.refusal.refuse(topic, retrieval)
-        if intent.kind == "mentions":
-            return self._mentions(turn, intent.term)
-        if intent.kind == "figure":
-            draft = self.figures.answer(retrieval, turn.doc_id)
-            if draft is not None:
-                return draft
-        if intent.kind == "locate":
-            return self.composer.locate(retrieval)
-        if intent.kind == "list":
-            return self.composer.listing(retrieval)
-        return self.composer.general(retrieval)
-
-    def _mentions(self, turn: Turn, term: str) -> Draft:
-        found = find_mentions(self.index, term, turn.doc_id)
-        if not found:
-            expansions = self.retriever.analyzer.expansions(term)
-            for alt in expansions:
-                found = find_mentions(self.index, alt, turn.doc_id)
-                if found:
-                    term = alt
-                    break
-        if not found:                       # the term is worded differently in the plan
-            return self.composer.listing(turn.retrieval)
-        return self.composer.mentions(term, found)
-
-    def _finish(self, turn: Turn) -> Answer:
+    # ---- verification -----------------------------------------------------------------------
+    def _finish(self, turn: TurnState) -> Answer:
         t0 = time.perf_counter()
         draft = turn.draft
         for unit in draft.units:             # units a route chose beyond the retrieved ones
             turn.allowed.setdefault(unit.label, unit)
-        checked = verify(draft.text, turn.allowed)
+        checked = verify(draft.text, turn.allowed, draft.derived, self.facts)
         turn.lap("verify", t0)
         turn.timings["total"] = (time.perf_counter() - turn.started) * 1000
         refused = draft.refused or not checked.text.strip()
         text = checked.text if checked.text.strip() else "建议原文未涉及这个问题。"
         notices = list(turn.prepared.notices) + list(draft.notices)
-        if turn.resolved.mode in ("rewrite", "more"):
-            notices.append(f"已结合上文理解为：{turn.resolved.text}")
-        backend = turn.backend if turn.model_answered else "extractive"
+        if turn.query.stripped:
+            notices.append(STRIPPED_NOTICE)
+        if turn.query.followup in ("rewrite", "more"):
+            notices.append(f"已结合上文理解为：{turn.query.text}")
+        kept = {normalize_markers(line).strip() for line in checked.text.split("\n")}
+        derived = [d for d in draft.derived if any(d.sentence.strip() in k for k in kept)]
         answer = Answer(
             question=turn.question, answer=text, refused=refused, citations=checked.citations,
-            retrieved=[h.to_json() for h in turn.retrieval.hits], backend=backend,
-            timings_ms=turn.timings, notices=notices, dropped=checked.dropped,
-        )
+            retrieved=[h.to_json() for h in turn.retrieval.hits], backend=turn.backend if turn.model_answered
+            else "extractive", timings_ms=turn.timings, notices=notices, dropped=checked.dropped,
+            derived=derived, fallback=turn.fallback)
         if turn.conversation is not None:
-            turn.conversation.add(turn.question, turn.resolved.text, answer)
+            turn.conversation.add(turn.question, turn.query, answer)
         return answer
+
+
+def _join(drafts: list[Draft], route: str) -> Draft:
+    """Several part answers as one draft (one block per part)."""
+    drafts = [d for d in drafts if d is not None and d.text]
+    if not drafts:
+        return Draft("", [], route=route)
+    units = list({id(u): u for d in drafts for u in d.units}.values())
+    return Draft("\n".join(d.text for d in drafts), units, refused=all(d.refused for d in drafts), route=route,
+                 notices=[n for d in drafts for n in d.notices], derived=[x for d in drafts for x in d.derived])

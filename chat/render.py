@@ -14,9 +14,9 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from ingest.parse import cn_to_int
+
 from ingest.targets import KIND_LABELS, Target
-from ingest.units import Unit, normalize, ref_label
+from ingest.units import LABEL_PATTERN, Unit, normalize, ref_label, ref_of_label
 
 from .answer import Answer
 
@@ -32,18 +32,7 @@ def esc(text: object) -> str:
 
 
 def is_label(label: str) -> bool:
-    return bool(re.fullmatch(r"第\d{1,3}条|第[零一二三四五六七八九十]{1,3}部分导语|序言|结束语", label))
-
-
-def ref_of_label(label: str) -> str:
-    """第7条 -> '7', 第三部分导语 -> 'P3', 序言 -> 'P0', 结束语 -> 'END'."""
-    if label == "序言":
-        return "P0"
-    if label == "结束语":
-        return "END"
-    if label.startswith("第") and label.endswith("条"):
-        return label[1:-1]
-    return f"P{cn_to_int(label[1:-4])}"
+    return bool(re.fullmatch(LABEL_PATTERN, label))
 
 
 def chip(ref: str, label: str | None = None, doc_id: str = "", turn: int | None = None) -> str:

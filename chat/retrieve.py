@@ -71,6 +71,7 @@ class HybridRetriever:
         self.embedder = embedder
         self.settings = settings
         self.analyzer = LexicalAnalyzer(settings.paths.lexicon_dir, set(index.terms))
+        self._is_header = np.array([u.kind == "header" for u in index.units], dtype=bool)
 
     @classmethod
     def from_settings(cls, settings: Settings = SETTINGS) -> "HybridRetriever":
@@ -79,8 +80,10 @@ class HybridRetriever:
         embedder = E5Embeddings(settings.paths.cache_root)
         return cls(load_index(settings, embedder), embedder, settings)
 
-    def search(self, question: str, k: int | None = None, doc_id: str | None = None) -> "Retrieval":
-        """Rank units for a question; optionally only the units of one document."""
+    def search(self, question: str, k: int | None = None, doc_id: str | None = None,
+               include_header: bool = False) -> "Retrieval":
+        """Rank units for a question; optionally only the units of one document. The header unit
+        (title and adoption line) takes part only when asked for (document-metadata questions)."""
         k = k or self.settings.retrieval.default_k
         units = self.index.units
         expansions = self.analyzer.expansions(question)
@@ -108,6 +111,8 @@ class HybridRetriever:
         fused = weight * _minmax(dense) + (1 - weight) * _minmax(bm25)
         if doc_id is not None:
             fused = np.where([u.doc_id == doc_id for u in units], fused, -np.inf)
+        if not include_header:
+            fused = np.where(self._is_header, -np.inf, fused)
         order = [int(i) for i in np.argsort(-fused, kind="stable")[:k] if np.isfinite(fused[i])]
         hits = [Hit(units[i], i, float(fused[i]), float(bm25[i]), float(dense[i]),
                     tuple(by_unit.get(i, ())[:3])) for i in order]

@@ -20,13 +20,13 @@ from ingest.lexical import bigrams
 from ingest.parse import cn_to_int
 from ingest.units import CN_NUMERALS, Unit, normalize, ref_label
 
-from .answer import Citation, Dropped
+from .answer import Citation, Derived, Dropped
 
 _CN = f"[{CN_NUMERALS}]{{1,3}}"
 CANONICAL_RE = re.compile(r"〔([^〔〕]{2,40})〕")
 LOOSE_MARKER_RE = re.compile(
     rf"[【\[〔(（]\s*(?:第\s*)?(\d{{1,3}}|{_CN})\s*(?:条)?\s*[】\]〕)）]"
-    rf"|[【\[〔(（]\s*(第{_CN}部分导语|序言|结束语)\s*[】\]〕)）]"
+    rf"|[【\[〔(（]\s*(第{_CN}部分导语|序言|结束语|题注)\s*[】\]〕)）]"
 )
 BARE_ARTICLE_RE = re.compile(rf"第(\d{{1,3}}|{_CN})条")
 NUMBER_RE = re.compile(
@@ -37,6 +37,15 @@ NUMBER_RE = re.compile(
 SENTENCE_RE = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+|$)(?:\s*〔[^〔〕\n]{2,40}〕)*")
 CONNECTIVE_MAX_CHARS = 40
 SUPPORT_MIN = 0.6
+# The product's fixed framing: they say where an answer comes from or that the plan is silent, carry no
+# claim about the plan's content and no number, and so need no citation.
+FRAMING_RE = re.compile(
+    r"建议(?:原文)?(?:在|中)?.{0,240}中提出：|建议中的相关内容如下（按条文列出）：|相关内容主要在.{2,240}。"
+    r"|.{2,80}原文如下：|建议中提到“.{1,30}”的条文如下：|建议原文未(?:涉及|给出|提及|点名|载明).{0,80}[。：]"
+    r"|相关条文（仅供参考，原文并未回答此问题）：.{0,400}|本助手.{4,80}。|原文：|原文(?:对|的).{0,40}(?:表述|相关表述)是："
+    r"|原文给出的其他时期数值：|各条标题：|各部分如下：|有。|建议对“.{1,30}”的表述：|与“.{1,30}”对应的[一二三四五六七八九十两]{1,2}项是："
+    r"|原文未展开“.{1,30}”的具体含义，它出现在：|以上未列全；可问“.{2,20}讲了什么”查看全文。"
+    r"|建议(?:原文)?未(?:提及|点名).{1,120}，以下为(?:相关|原文)内容：|以下为原文摘录(?:回答)?[。：]")
 
 
 @dataclass
@@ -47,7 +56,7 @@ class Verified:
 
 
 def _label_of(token: str) -> str | None:
-    if token in ("序言", "结束语") or token.endswith("部分导语"):
+    if token in ("序言", "结束语", "题注") or token.endswith("部分导语"):
         return token
     number = int(token) if token.isdigit() else cn_to_int(token)
     return ref_label(str(number))
@@ -89,13 +98,83 @@ def _support(content: str, unit: Unit) -> tuple[float, str]:
     return best, quote
 
 
-def verify(text: str, allowed: dict[str, Unit]) -> Verified:
-    """Check every sentence of ``text`` against the units it cites (``allowed``: label -> unit)."""
+def _numeral_value(text: str) -> int | None:
+    digits = re.match(r"\d+", text)
+    if digits:
+        return int(digits.group(0))
+    numeral = re.match(rf"[{CN_NUMERALS}两]+", text)
+    try:
+        return cn_to_int(numeral.group(0).replace("两", "二")) if numeral else None
+    except ValueError:
+        return None
+
+
+def _to_float(figure: str) -> float | None:
+    match = re.search(r"\d+(?:\.\d+)?", figure)
+    return float(match.group(0)) if match else None
+
+
+def check_derived(claim: Derived, units: list[Unit], facts: set[str]) -> tuple[bool, set[str]]:
+    """Re-check a derived number against the units (``units``: those the answer may cite) or the
+    document structure (``facts``); returns (holds, the numbers it backs)."""
+    texts = [normalize(u.text) for u in units]
+    has = lambda piece: any(normalize(piece) in t for t in texts)       # noqa: E731
+    if claim.kind == "items":
+        return (claim.value == str(len(claim.items)) and all(has(i) for i in claim.items)), {claim.value}
+    if claim.kind == "numeral":
+        ok = bool(claim.items) and has(claim.items[0]) and _numeral_value(claim.items[0]) == int(claim.value)
+        return ok, {claim.value}
+    if claim.kind == "structure":
+        values = {f.split("=", 1)[1] for f in claim.facts}
+        headings = [f.split("=", 1)[1] for f in claim.facts if ".heading=" in f]
+        ok = set(claim.facts) <= facts and all(h in claim.sentence for h in headings)
+        return ok, values | {claim.value}
+    if claim.kind == "compare":
+        a, b = (_to_float(x) for x in claim.items)
+        relation = None if a is None or b is None else "高于" if a > b else "低于" if a < b else "等于"
+        return (relation == claim.value and all(has(i) for i in claim.items)), set(numbers_in(" ".join(claim.items)))
+    return False, set()
+
+
+def _derived_for(content: str, derived: list[Derived]) -> Derived | None:
+    key = normalize(content).strip().lstrip("-·• ")
+    return next((d for d in derived if normalize(d.sentence).strip().lstrip("-·• ") == key), None)
+
+
+def verify(text: str, allowed: dict[str, Unit], derived: list[Derived] = (),
+           facts: set[str] = frozenset()) -> Verified:
+    """Check every sentence of ``text`` against the units it cites (``allowed``: label -> unit).
+
+    A sentence that is one of the draft's ``derived`` claims is kept when its claim re-checks
+    against the allowed units or the structure ``facts``; a fixed framing phrase with no number
+    is kept without a citation; everything else must be supported by a cited unit."""
     text = normalize_markers(text)
+    allowed_units = list(allowed.values())
     kept_lines, citations, dropped = [], [], []
     seen: set[tuple[str, str]] = set()
     for line in text.split("\n"):
         kept_parts = []
+        whole = CANONICAL_RE.sub("", line).strip().lstrip("-·• ").strip()
+        claim = _derived_for(whole, list(derived))
+        if claim is None and FRAMING_RE.fullmatch(whole) and not numbers_in(whole):
+            kept_lines.append(line)
+            continue
+        if claim is not None:
+            holds, backed = check_derived(claim, allowed_units, set(facts))
+            unbacked = [n for n in numbers_in(whole) if n not in backed and not any(
+                n in normalize(u.text) for u in allowed_units)]
+            if not holds or unbacked:
+                dropped.append(Dropped(whole, "derived number did not re-check"))
+                continue
+            for label in CANONICAL_RE.findall(line):
+                unit = allowed.get(label)
+                if unit is not None:
+                    score, quote = _support(whole, unit)
+                    if quote and (unit.ref + unit.doc_id, quote) not in seen and score >= SUPPORT_MIN / 2:
+                        seen.add((unit.ref + unit.doc_id, quote))
+                        citations.append(Citation.of(unit, quote))
+            kept_lines.append(line)
+            continue
         sentences = [s for s in SENTENCE_RE.findall(line) if s.strip()]
         line_labels = CANONICAL_RE.findall(sentences[-1]) if sentences else []
         for sentence in sentences:

@@ -4,7 +4,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from chat.verify import numbers_in
+from types import SimpleNamespace
+
+from chat.answer import Derived
+from chat.verify import check_derived, numbers_in
 from ingest.units import normalize, ref_from_json
 
 RETRIEVAL_METRICS = ("hit@1", "hit@5", "mrr@10", "recall@5")
@@ -45,19 +48,35 @@ def retrieval_scores(q: Question, ranked: list[str]) -> dict[str, float]:
     }
 
 
-def answer_scores(q: Question, pred: dict, unit_texts: dict[str, str]) -> dict[str, float]:
+def backed_by_derivation(pred: dict, cited: set[str], unit_texts: dict[str, str], facts: set[str]) -> set[str]:
+    """Numbers of the answer's derived claims (counts, numerals, structure, comparisons) that
+    re-check here, independently of the pipeline, against the cited units and the structure facts."""
+    units = [SimpleNamespace(text=unit_texts.get(r, "")) for r in cited]
+    backed: set[str] = set()
+    for raw in pred.get("derived", []):
+        claim = Derived(raw["sentence"], raw["kind"], raw["value"], tuple(raw.get("items", ())),
+                        tuple(raw.get("facts", ())))
+        holds, numbers = check_derived(claim, units, facts)
+        if holds:
+            backed |= numbers
+    return backed
+
+
+def answer_scores(q: Question, pred: dict, unit_texts: dict[str, str], facts: set[str] = frozenset()) -> dict[str, float]:
     """Fact recall (normalised substring), primary ref cited, refused, and the two integrity
-    checks: every citation quote verbatim in its unit; every number of the answer in a cited unit.
+    checks: every citation quote verbatim in its unit; every number of the answer in a cited unit
+    or stated by a derived claim that re-checks (``facts``: the document structure facts).
     ``unit_texts``: ref -> verbatim unit text."""
     answer = normalize(pred.get("answer", ""))
     citations = pred.get("citations", [])
     cited = {ref_from_json(c["ref"]) for c in citations}
     cited_text = normalize("\n".join(unit_texts.get(r, "") for r in cited))
+    derived = backed_by_derivation(pred, cited, unit_texts, set(facts))
     out = {
         "refused": float(bool(pred.get("refused"))),
         "quotes_verbatim": float(all(c["quote"] in unit_texts.get(ref_from_json(c["ref"]), "")
                                      for c in citations)),
-        "numbers_backed": float(all(n in cited_text for n in numbers_in(pred.get("answer", "")))),
+        "numbers_backed": float(all(n in cited_text or n in derived for n in numbers_in(pred.get("answer", "")))),
     }
     if q.answerable:
         out["fact_recall"] = (sum(normalize(f) in answer for f in q.facts) / len(q.facts)) if q.facts else 1.0

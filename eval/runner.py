@@ -63,7 +63,8 @@ def ask_in_conversation(assistant, question: Question, backend: str) -> dict:
     return assistant.ask(question.question, conversation, backend=backend).to_json()
 
 
-def summarise(questions: Iterable[Question], preds: list[dict], unit_texts: dict[str, str]) -> dict[str, dict[str, float]]:
+def summarise(questions: Iterable[Question], preds: list[dict], unit_texts: dict[str, str],
+              facts: set[str] = frozenset()) -> dict[str, dict[str, float]]:
     """Per-type means of retrieval metrics (answerable only) and answer metrics."""
     rows = []
     by_id = {p.get("id"): p for p in preds}
@@ -71,7 +72,7 @@ def summarise(questions: Iterable[Question], preds: list[dict], unit_texts: dict
         pred = by_id.get(q.id)
         if pred is None or "error" in pred:
             continue
-        scores = answer_scores(q, pred, unit_texts)
+        scores = answer_scores(q, pred, unit_texts, facts)
         if q.answerable:
             ranked = [ref_from_json(r["ref"]) for r in pred.get("retrieved", [])]
             scores |= retrieval_scores(q, ranked)
@@ -95,7 +96,7 @@ def evaluate(assistant, questions_path: Path, out_path: Path | None = None, with
     index = assistant.index
     unit_texts = {u.ref: u.text for u in index.units}
     preds = run_questions(rows, lambda q: ask_in_conversation(assistant, q, backend), out_path)
-    summaries = {"ours": summarise(questions, preds, unit_texts)}
+    summaries = {"ours": summarise(questions, preds, unit_texts, assistant.facts)}
     if with_baseline:
         from .baseline import NaiveBaseline
 

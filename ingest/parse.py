@@ -2,8 +2,8 @@
 
 The shape we read (the proposal's, and that of similar 建议/纲要 texts):
 
-    title line (possibly repeated)            -> metadata, not a unit
-    (adoption date line in parentheses)       -> metadata, not a unit
+    title line (possibly repeated)            -> H   题注 (with the adoption line: citable)
+    (adoption date line in parentheses)       -> H   题注
     preamble paragraph(s)                     -> P0  序言
     一、part heading                          -> heading of part 1 (metadata of its units)
     intro paragraph (optional)                -> P1  第一部分导语
@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .units import CN_NUMERALS, DocumentMeta, Unit, UnitKind
+from .units import CN_NUMERALS, DocumentMeta, Unit, UnitKind, cn_to_int
 
 HEADING_RE = re.compile(rf"^([{CN_NUMERALS}]+)、")
 ARTICLE_RE = re.compile(r"^(\d{1,3})[.．]")
@@ -53,14 +53,6 @@ def _lines(source: str) -> list[_Line]:
     return out
 
 
-def cn_to_int(numeral: str) -> int:
-    """一 -> 1, 十 -> 10, 十三 -> 13, 二十一 -> 21."""
-    if "十" not in numeral:
-        return CN_NUMERALS.index(numeral)
-    tens, _, ones = numeral.partition("十")
-    return (CN_NUMERALS.index(tens) if tens else 1) * 10 + (CN_NUMERALS.index(ones) if ones else 0)
-
-
 def article_title(body: str) -> str:
     """First sentence of an article without its number and final stop: 迭代升级现代制造业集群."""
     body = ARTICLE_RE.sub("", body, count=1)
@@ -76,7 +68,7 @@ def parse_units(source: str, doc_id: str, title: str) -> list[Unit]:
     expected_article = 1
     i = 0
     while i < len(lines) and (lines[i].text == title or DATE_LINE_RE.match(lines[i].text)):
-        i += 1                                  # repeated title and date line are metadata
+        i += 1                                  # repeated title and date line: the header
     last_article_line = max(
         (k for k, ln in enumerate(lines) if ARTICLE_RE.match(ln.text)), default=-1
     )
@@ -87,6 +79,9 @@ def parse_units(source: str, doc_id: str, title: str) -> list[Unit]:
         units.append(dict(ref=ref, kind=kind, part_no=part_no, part_heading=part_heading,
                           title=unit_title, start=line.start, end=line.end))
 
+    if i > 0:                                   # title and adoption line: a citable unit "H"
+        units.append(dict(ref="H", kind="header", part_no=0, part_heading="", title="题注",
+                          start=lines[0].start, end=lines[i - 1].end))
     for k in range(i, len(lines)):
         line = lines[k]
         heading = HEADING_RE.match(line.text)
@@ -103,7 +98,7 @@ def parse_units(source: str, doc_id: str, title: str) -> list[Unit]:
             open_unit(str(number), "article", line, article_title(line.text))
         elif k > last_article_line and not line.text.startswith("——") and k == len(lines) - 1:
             open_unit("END", "closing", line, "结束语")
-        elif units and units[-1]["part_no"] == part_no:
+        elif units and units[-1]["part_no"] == part_no and units[-1]["kind"] != "header":
             units[-1]["end"] = line.end         # continuation paragraph or ——line of the unit above
         elif part_no == 0:
             open_unit("P0", "preamble", line, "序言")

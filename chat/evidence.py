@@ -1,0 +1,107 @@
+"""Whether the retrieved evidence answers a question: decided after retrieval, on the evidence.
+
+The measure is **topic coverage**: the share of the question's topic words, each weighted by
+how rare it is in the documents (idf over units), that occur in one of the best units — a word
+counts as covered when it occurs there itself, when one of the plan terms it expands to does
+(看病 → 就医), or, for half its weight, when most of its characters' bigrams do. A word the
+plan never uses has the highest weight and is never covered, so a question *about* something
+absent (地铁) scores low while one that merely names an absent place beside a covered topic
+(上海's 产业转移) scores high and is answered with a note. A word the plan never uses that is
+not known to be absent may be everyday wording for a plan term (城里 for 城市), so its weight
+is scaled by ``unknown_word_factor`` and the dense similarity can carry the decision. Thresholds live in
+``config.EvidenceSettings`` and were chosen by cross-validation on the dev set.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from config import EvidenceSettings
+from ingest.index import KnowledgeIndex
+from ingest.lexical import LexicalAnalyzer, bigrams
+from ingest.units import normalize
+
+from .query import Query
+from .retrieve import Retrieval
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """How well the best units cover a question's topic (0..1), the best passage cosine, and the
+    topic words no unit covers."""
+
+    coverage: float
+    dense: float
+    missing: tuple[str, ...]
+    absent_share: float              # idf share of the query's absent words (0 when none)
+
+    def to_json(self) -> dict:
+        return {"coverage": round(self.coverage, 3), "dense": round(self.dense, 3),
+                "missing": list(self.missing), "absent_share": round(self.absent_share, 3)}
+
+
+class EvidenceJudge:
+    """Measures evidence for a Query and decides whether it is strong enough to answer."""
+
+    def __init__(self, index: KnowledgeIndex, analyzer: LexicalAnalyzer, settings: EvidenceSettings):
+        self.index = index
+        self.analyzer = analyzer
+        self.settings = settings
+        self.unit_texts = [normalize(u.text) for u in index.units]
+        self._df_cache: dict[str, int] = {}
+
+    def _df(self, word: str) -> int:
+        """In how many units the word occurs."""
+        if word not in self._df_cache:
+            self._df_cache[word] = sum(word in t for t in self.unit_texts)
+        return self._df_cache[word]
+
+    def idf(self, word: str) -> float:
+        """log((N + 1) / (df + 0.5)) over units; a word in no unit gets the highest weight."""
+        return math.log((len(self.unit_texts) + 1) / (self._df(word) + 0.5))
+
+    def _covered(self, word: str, text: str, expansions: list[str]) -> float:
+        if word in text or any(e in text for e in expansions):
+            return 1.0
+        grams = bigrams(word)
+        if len(grams) >= 2 and sum(g in text for g in grams) / len(grams) >= 0.5:
+            return 0.5
+        return 0.0
+
+    def _word_expansions(self, word: str) -> list[str]:
+        return [normalize(t) for key in self.analyzer.matched_everyday_words(word)
+                for t in self.analyzer.expansion_table.get(key, [])]
+
+    def measure(self, query: Query, retrieval: Retrieval) -> Evidence:
+        """Coverage of ``query.topic`` by the best of the top units, with the best dense score."""
+        hits = retrieval.hits[: self.settings.units_considered]
+        dense = max((h.dense for h in retrieval.hits[:1]), default=0.0)
+        words = [normalize(w) for w in query.topic if len(w) >= 2 or not w.isascii()]
+        words = [w for w in words if len(w) >= 2] or words
+        if not words or not hits:
+            return Evidence(0.0 if not hits else 1.0 if not words else 0.0, dense, tuple(words), 0.0)
+        absent = [normalize(a) for a in query.absent]
+        is_absent = {w: any(a in w or w in a for a in absent) for w in words}
+        weights = {w: self.idf(w) * (self.settings.unknown_word_factor
+                                     if self._df(w) == 0 and not is_absent[w] else 1.0) for w in words}
+        total = sum(weights.values()) or 1.0
+        expansions = {w: self._word_expansions(w) + [normalize(b) for p, b in query.broader if normalize(p) in w]
+                      for w in words}
+        best, best_missing = 0.0, tuple(words)
+        for hit in hits:
+            text = self.unit_texts[hit.unit_idx]
+            got = {w: self._covered(w, text, expansions[w]) for w in words}
+            share = sum(weights[w] * got[w] for w in words) / total
+            if share > best:
+                best, best_missing = share, tuple(w for w in words if got[w] == 0.0)
+        absent_share = sum(weights[w] for w in words if is_absent[w]) / total
+        return Evidence(best, dense, best_missing, absent_share)
+
+    def strong(self, evidence: Evidence) -> bool:
+        """Enough evidence to answer: topic coverage at or above the calibrated threshold, or high
+        dense similarity with at least partial coverage; never when absent words carry the topic."""
+        s = self.settings
+        if evidence.absent_share >= s.absent_share_max:
+            return False
+        return evidence.coverage >= s.min_coverage or (
+            evidence.dense >= s.min_dense and evidence.coverage >= s.min_coverage_with_dense)

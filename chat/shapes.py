@@ -1,0 +1,280 @@
+"""Answer shapes beyond quoting: count, compare, list-all, yes/no and explain-a-term.
+
+Each works on the retrieved evidence and states no number the evidence does not back:
+- count: the plan's own count next to the topic (四次, 6大机遇), or the items of the
+  enumeration (、-list) that names the topic, counted and listed;
+- compare: one cited figure per part, then which is higher — only restating cited figures;
+- list-all: every sentence-item of the articles that answer, with a count and a pointer when cut;
+- yes/no: a lead that the plan has the matter, then the sentences;
+- explain: the plan's defining words for a term, or "原文未展开" with where it appears.
+"""
+from __future__ import annotations
+
+import re
+
+import jieba.posseg
+
+from config import AnswerSettings
+from ingest.index import KnowledgeIndex
+from ingest.targets import Target
+from ingest.units import CN_NUMERALS, Unit, cn_to_int, normalize
+
+from .answer import Derived
+from .extractive import Draft, ExtractiveComposer, heading, is_title_sentence, marker
+from .figures import FigureAnswerer
+from .mentions import find_mentions
+from .query import Query
+from .retrieve import Retrieval
+
+ENUM_RE = re.compile(r"(?:[^、，,。；;：:“”（）()]{1,18}、)+[^、，,。；;：:“”（）()]{1,24}")
+GRADE_RE = r"(?:\d+|[一二三四五六七八九十两]+|[ⅰ-ⅻⅠ-Ⅻ]+|i{1,3}|iv|vi{0,3})"
+STATED_COUNT_RE = re.compile(rf"(?<![\d.])(\d{{1,2}}|[{CN_NUMERALS}两]{{1,3}})(个|大|项|次|条|张|篇|座|所|类|批|种|处|支|轮|届)")
+MEASURE_RE = re.compile(r"(?:几|多少)(个|项|所|家|条|次|座|大|种|类|名|位|批|处|张|支|场|届|轮|件)")
+DEFINE_RE = re.compile(r"(?:即|就是|是指|指的是|包括|主要是|分别是|：|:)")
+LEADING_TAGS = {"v", "vn", "p", "c", "d", "ad", "u", "r", "f"}
+
+
+def _numeral(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    text = text.replace("两", "二")
+    try:
+        return cn_to_int(text)
+    except ValueError:
+        return None
+
+
+def _trim_item(item: str, first: bool) -> str:
+    item = item.strip(" “”\"'")
+    if first:                                   # "强化黄溪" → "黄溪": drop leading verbs and particles
+        words = list(jieba.posseg.cut(item))
+        while len(words) > 1 and words[0].flag[:2] in LEADING_TAGS | {"vd"}:
+            words.pop(0)
+        item = "".join(w.word for w in words)
+    return item
+
+
+def enumerations(sentence: str) -> list[tuple[int, int, list[str]]]:
+    """(start, end, items) of each 、-list in a sentence: "黄溪、濯水…、太极等重点镇" → 7 items."""
+    out = []
+    for m in ENUM_RE.finditer(sentence):
+        raw = m.group(0)
+        pieces = raw.split("、")
+        last = re.split(r"等|和|及|与|以及", pieces[-1], maxsplit=1)
+        tail_joined = re.match(r"^(.{1,12}?)(?:和|及|与|以及)(.{1,12}?)(?:等|$)", pieces[-1])
+        if tail_joined and len(pieces) >= 2:
+            pieces = pieces[:-1] + [tail_joined.group(1), tail_joined.group(2)]
+        else:
+            pieces = pieces[:-1] + [last[0]]
+        items = [_trim_item(p, i == 0) for i, p in enumerate(pieces)]
+        items = [i for i in items if 1 <= len(i) <= 24]
+        if len(items) >= 2:
+            out.append((m.start(), m.end(), items))
+    return out
+
+
+class ShapeComposer:
+    """Composes count, compare, list-all, yes/no and explain answers from retrieved evidence."""
+
+    def __init__(self, index: KnowledgeIndex, composer: ExtractiveComposer, figures: FigureAnswerer,
+                 settings: AnswerSettings):
+        self.index = index
+        self.composer = composer
+        self.figures = figures
+        self.settings = settings
+
+    # ---- count ------------------------------------------------------------------------------
+    @staticmethod
+    def count_units(query: Query) -> tuple[str, ...]:
+        """Units of the targets table that state a count of what is asked (几家 → 家)."""
+        measure = MEASURE_RE.search(normalize(query.text))
+        word = measure.group(1) if measure else "个"
+        return (word,) if word not in ("大", "种", "类") else ()
+
+    def count(self, query: Query, retrieval: Retrieval) -> Draft | None:
+        """The plan's own count, or the counted items of the best enumeration; None when neither."""
+        keys = [normalize(w) for w in query.topic if len(w) >= 2]
+        measure = MEASURE_RE.search(normalize(query.text))
+        word = measure.group(1) if measure else "个"
+        best: tuple[float, Unit, str, object] | None = None
+        for sp in self.composer.scored_passages(retrieval, max_units=3)[:10]:
+            text = sp.passage.text
+            unit = self.index.units[sp.passage.unit]
+            for start, end, items in enumerations(text):
+                near = normalize(text[max(0, start - 12): end + 12])
+                hit = sum(k in near for k in keys) / max(1, len(keys))
+                score = sp.score + hit + 0.05 * len(items)
+                if hit > 0 and (best is None or score > best[0]):
+                    best = (score, unit, text, items)
+            for m in STATED_COUNT_RE.finditer(text):
+                if m.group(2) != word and not (word == "个" and m.group(2) == "大"):
+                    continue
+                near = normalize(text[max(0, m.start() - 12): m.end() + 12])
+                hit = sum(k in near for k in keys) / max(1, len(keys))
+                n = _numeral(m.group(1))
+                if n and hit > 0 and (best is None or sp.score + hit + 0.5 > best[0]):
+                    best = (sp.score + hit + 0.5, unit, text, m)
+        if best is None:
+            return None
+        _, unit, sentence, found = best
+        if isinstance(found, list):
+            lead = f"共{len(found)}{word}：{'、'.join(found)}{marker(unit)}"
+            derived = Derived(lead.replace(marker(unit), ""), "items", str(len(found)), tuple(found))
+        else:
+            n = _numeral(found.group(1))
+            lead = f"共{n}{found.group(2)}（原文：“{found.group(0)}”）{marker(unit)}"
+            derived = Derived(lead.replace(marker(unit), ""), "numeral", str(n), (found.group(0),))
+        text = "\n".join([lead, "原文：", f"- {sentence}{marker(unit)}"])
+        return Draft(text, [unit], route="count", derived=[derived])
+
+    def stated_quantity(self, query: Query, retrieval: Retrieval) -> Draft | None:
+        """A retrieved sentence stating a quantity in the asked measure next to the topic (Ⅱ类, 3所)."""
+        measure = MEASURE_RE.search(normalize(query.text))
+        if not measure:
+            return None
+        pattern = re.compile(GRADE_RE + re.escape(measure.group(1)))
+        keys = [normalize(w) for w in query.topic if len(w) >= 2]
+        for sp in self.composer.scored_passages(retrieval, max_units=3)[:8]:
+            text = normalize(sp.passage.text)
+            for m in pattern.finditer(text):
+                near = text[max(0, m.start() - 16): m.end() + 8]
+                if any(k in near for k in keys):
+                    unit = self.index.units[sp.passage.unit]
+                    return Draft(f"{sp.passage.text}{marker(unit)}", [unit], route="figure-sentence")
+        return None
+
+    # ---- compare ----------------------------------------------------------------------------
+    def compare(self, parts: list[tuple[Query, Retrieval]], doc_id: str | None) -> Draft:
+        """One cited figure per part; then which is higher when they share a unit of measure."""
+        rows: list[Target] = []
+        lines: list[str] = []
+        units: list[Unit] = []
+        for part, retrieval in parts:
+            candidates = [r for r in self.figures.candidates(part, retrieval, doc_id)
+                          if r.score >= self.figures.settings.match_min and r.row not in rows]
+            if candidates:
+                rows.append(candidates[0].row)
+        if len(rows) < 2:
+            return Draft("", [], route="compare")
+        derived = []
+        values = [_value(r) for r in rows]
+        if all(v is not None for v in values) and len({r.unit for r in rows}) == 1:
+            a, b = rows[0], rows[1]
+            relation = "高于" if values[0] > values[1] else "低于" if values[0] < values[1] else "等于"
+            lead = f"{a.indicator}{a.figure}，{relation}{b.indicator}{b.figure}。"
+            derived.append(Derived(lead, "compare", relation, (a.figure, b.figure)))
+            cited = "".join(dict.fromkeys(marker(self.figures.unit_of(r)) for r in (a, b)))
+            lines.append(lead + cited)
+        lines.append("原文：")
+        for row in rows:
+            unit = self.figures.unit_of(row)
+            lines.append(f"- {self.figures.lead(row)}{marker(unit)}")
+            units.append(unit)
+        for sentence, unit in dict.fromkeys((r.sentence, self.figures.unit_of(r)) for r in rows):
+            lines.append(f"- {sentence}{marker(unit)}")
+        return Draft("\n".join(lines), units, route="compare", derived=derived)
+
+    # ---- list every item --------------------------------------------------------------------
+    def list_all(self, retrieval: Retrieval) -> Draft:
+        """Every item of the units that answer, grouped by unit, with "共N项" and a pointer when cut."""
+        n_units = self.composer.units_in_play(retrieval, limit=3)
+        units = [h.unit for h in retrieval.hits[:n_units] if h.unit.kind != "header"]
+        groups: list[tuple[Unit, list[str]]] = []
+        for hit in retrieval.hits[:n_units]:
+            items = [p.text for _, p in self.composer.passages_of(hit.unit_idx)
+                     if not is_title_sentence(hit.unit, p)]
+            groups.append((hit.unit, items))
+        total = sum(len(items) for _, items in groups)
+        limit = self.settings.max_list_all_items
+        shown: list[str] = []
+        lines: list[str] = []
+        for unit, items in groups:
+            room = limit - len(shown)
+            if room <= 0:
+                break
+            lines.append(f"{heading(unit)}：")
+            for item in items[:room]:
+                lines.append(f"- {item}{marker(unit)}")
+                shown.append(item)
+        lead = f"共{len(shown)}项（按条文列出）："
+        out = [lead] + lines
+        if len(shown) < total:
+            out.append(f"以上未列全；可问“{units[-1].label}讲了什么”查看全文。")
+        return Draft("\n".join(out), units, route="list",
+                     derived=[Derived(lead, "items", str(len(shown)), tuple(shown))])
+
+    # ---- yes / no ---------------------------------------------------------------------------
+    def yesno(self, retrieval: Retrieval, covered: bool) -> Draft:
+        """The best sentences, led by "有。" only when they cover the question's whole topic."""
+        draft = self.composer.general(retrieval)
+        if draft.text and covered:
+            draft.text = "有。\n" + draft.text
+        draft.route = "yesno"
+        return draft
+
+    # ---- explain a term -----------------------------------------------------------------------
+    def explain(self, query: Query, retrieval: Retrieval, doc_id: str | None) -> Draft | None:
+        """The sentences where the term appears, the defining words first; None if it appears nowhere."""
+        term = query.term
+        if not term:
+            return None
+        numbered = self._numbered(term, retrieval)
+        if numbered is not None:
+            return numbered
+        found = find_mentions(self.index, term, doc_id)
+        if not found:
+            return None
+        defining: list[tuple[Unit, str]] = []
+        others: list[tuple[Unit, str]] = []
+        numeral = re.match(rf"^[{CN_NUMERALS}两]", term)
+        for unit, sentences in found:
+            for sentence in sentences:
+                after = sentence[sentence.find(term) + len(term):] if term in sentence else ""
+                counted = numeral and any(len(items) == _numeral(term[0].replace("两", "二"))
+                                          for _, _, items in enumerations(sentence))
+                if DEFINE_RE.match(after.lstrip("”\"")) or after.lstrip("”\"").startswith(("（", "(")) or counted:
+                    defining.append((unit, sentence))
+                else:
+                    others.append((unit, sentence))
+        lines = []
+        if defining:
+            lines.append(f"建议对“{term}”的表述：")
+            lines += [f"- {s}{marker(u)}" for u, s in defining[:3]]
+        else:
+            lines.append(f"原文未展开“{term}”的具体含义，它出现在：")
+        lines += [f"- {s}{marker(u)}" for u, s in others[: max(0, 4 - len(lines))] or []]
+        units = list({id(u): u for u, _ in defining + others}.values())
+        return Draft("\n".join(lines), units, route="explain")
+
+
+    def _numbered(self, term: str, retrieval: Retrieval) -> Draft | None:
+        """A numbered phrase (五大, 四篇大文章, 三张名片) defined by an enumeration of that many items
+        in the retrieved units, its items sharing a character with the phrase's rest."""
+        match = re.match(rf"^([{CN_NUMERALS}两]{{1,2}})(.+)$", term)
+        if not match:
+            return None
+        n, rest = _numeral(match.group(1)), set(match.group(2)) - set("个项张篇条")
+        best = None
+        for hit in retrieval.hits[:5]:
+            for _, passage in self.composer.passages_of(hit.unit_idx):
+                for start, end, items in enumerations(passage.text):
+                    if len(items) != n:
+                        continue
+                    shared = sum(1 for i in items if set(i) & rest) / n
+                    near = term in passage.text
+                    score = shared + (1.0 if near else 0.0)
+                    if (shared >= 0.8 or near) and (best is None or score > best[0]):
+                        best = (score, hit.unit, passage.text, items)
+        if best is None:
+            return None
+        _, unit, sentence, items = best
+        lead = f"建议对“{term}”的表述：" if term in sentence else f"与“{term}”对应的{n}项是："
+        lines = [lead, f"- {sentence}{marker(unit)}"]
+        return Draft("\n".join(lines), [unit], route="explain")
+
+
+def _value(row: Target) -> float | None:
+    try:
+        return float(row.value)
+    except ValueError:
+        return None
