@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import jieba.posseg
+
 from ingest.units import CN_NUMERALS, cn_to_int, normalize
 
 from .answer import Answer
@@ -61,6 +63,15 @@ class Conversation:
         del self.turns[:-MAX_TURNS]
 
 
+def _names_a_topic(word: str) -> bool:
+    """A word that can replace the topic: a noun (or verbal noun) of two or more characters — not
+    a verb like 扩到 in "那到2030年要扩到多大"."""
+    if len(word) < 2:
+        return False
+    tags = [flag for _, flag in jieba.posseg.cut(word)]
+    return len(word) >= 4 or any(t.startswith("n") or t in ("vn", "an", "eng", "j", "l") for t in tags)
+
+
 def cited_refs(answer: Answer) -> list[str]:
     """Refs of an answer's citations, in order, without repeats."""
     return list(dict.fromkeys(c.ref for c in answer.citations))
@@ -70,6 +81,8 @@ def rewrite_text(query: Query) -> str:
     """A grammatical standalone question written from a query's slots."""
     when = "".join(PERIOD_WORDS[p] for p in sorted(query.periods, key=lambda p: list(Period).index(p)))
     topic = "".join(query.topic) or "这方面"
+    if query.shape in (Shape.FIGURE, Shape.COUNT) and query.asks not in ("", "多少", "几"):
+        return f"{when}{topic}{query.asks}？"                 # keeps the measure: 多大 / 多少人 / 占比
     return f"{when}{topic}{SHAPE_SUFFIX.get(query.shape, '有哪些安排？')}"
 
 
@@ -95,7 +108,9 @@ def follow(text: str, conversation: Conversation | None, understander: Understan
                                note=f"（按上一回答列出的顺序，第{ordinal.group(1)}条指{label}）")
     if fresh.struct is not None and fresh.struct.kind is not StructKind.DOCUMENT and not LOCATE_RE.search(norm):
         return fresh                                      # names its own article or part
-    own_topic = [w for w in fresh.topic if w not in prev.topic]
+    bare = re.match(r"^(?:那|那么)?(?:如果是|换成|要是)?(.{1,10}?)(?:方面|这块|这一块)?呢[？?。]*$", norm)
+    own_topic = [w for w in fresh.topic if w not in prev.topic and (
+        _names_a_topic(w) or (bare is not None and len(w) >= 2))]     # "那就业呢": whatever it names
     elliptical = bool(ELLIPSIS_RE.search(norm)) and len(norm) <= 18
     anaphoric = bool(ANAPHORA_RE.search(norm)) and len(norm) <= 24
     correction = bool(CORRECTION_RE.search(norm))
@@ -106,8 +121,8 @@ def follow(text: str, conversation: Conversation | None, understander: Understan
     shape = prev.shape
     if own_shape is not Shape.GENERAL and not (elliptical and own_shape is Shape.YESNO):
         shape = own_shape
-    if anaphoric and not elliptical:
-        topic = tuple(prev.topic) + tuple(own_topic)      # a choice among what was just said
+    if anaphoric and not elliptical:                      # a choice among what was just said
+        topic = tuple(prev.topic) + tuple(w for w in fresh.topic if w not in prev.topic and len(w) >= 2)
     elif own_topic and not (correction and periods_of(norm)):
         topic = tuple(own_topic)                          # the topic is replaced
     else:
@@ -115,8 +130,9 @@ def follow(text: str, conversation: Conversation | None, understander: Understan
     expansions = fresh.expansions if own_topic and not anaphoric else prev.expansions + fresh.expansions
     if anaphoric and not elliptical and own_shape is Shape.GENERAL:
         shape = Shape.GENERAL                             # "哪个最快建成": a choice, answered by the best sentences
-    merged = prev.with_(shape=shape, periods=periods, topic=topic, expansions=tuple(dict.fromkeys(expansions)),
-                        parts=(), followup="rewrite", term=fresh.term or (prev.term if shape is prev.shape else None),
+    focus = tuple(refs) if (anaphoric or elliptical) and shape is Shape.LOCATE else ()
+    merged = prev.with_(shape=shape, focus_refs=focus, periods=periods, topic=topic, expansions=tuple(dict.fromkeys(expansions)),
+                        parts=(), followup="rewrite", asks=fresh.asks or prev.asks, term=fresh.term or (prev.term if shape is prev.shape else None),
                         all_mentions=fresh.all_mentions, list_all=fresh.list_all, absent=fresh.absent,
                         opinion=fresh.opinion, stripped=fresh.stripped, struct=None, note="")
     if anaphoric and not elliptical:

@@ -144,11 +144,17 @@ class ExtractiveComposer:
         return Draft("\n".join(lines), cited, route="list")
 
     def locate(self, retrieval: Retrieval) -> Draft:
+        """Where a topic is treated: the units (with each article's own title sentence), then the
+        best sentences."""
         n_units = self.units_in_play(retrieval, limit=3)
         units = [h.unit for h in retrieval.hits[:n_units]]
         where = "、".join(heading(u) for u in units)
         chosen = self.pick(retrieval, n_units, max_sentences=3, per_unit=2)
         lines = [f"相关内容主要在{where}。"]
+        for hit in retrieval.hits[:n_units]:
+            title = next((p for _, p in self.passages_of(hit.unit_idx) if is_title_sentence(hit.unit, p)), None)
+            if title is not None:
+                lines.append(f"- {title.text}{marker(hit.unit)}")
         return self._points(lines, chosen, route="locate")
 
     def mentions(self, term: str, units: list[tuple[Unit, list[str]]]) -> Draft:

@@ -30,16 +30,19 @@ from .retrieve import Retrieval
 MEASURES = {        # kind of quantity asked → units of the targets table that measure it (first match wins)
     "rank": (r"排第几|排名|第几名|名次|排多少", ()),      # no row of the table states a rank
     "people": (r"多少人|几个人|住了|住多少|人口|常住|多少万人|人次|游客", ("万人", "人", "人次", "万人次", "名")),
-    "area": (r"面积|多大(?!规模)|平方公里|亩|公顷|好大", ("平方公里", "平方米", "亩", "万亩", "公顷")),
+    "area": (r"面积|平方公里|亩|公顷|多大(?:面积|地方|一?片)|好大一?片|扩到多大|扩到好大", ("平方公里", "平方米", "亩", "万亩", "公顷")),
     "money": (r"多少钱|钱|元|产值|总值|gdp|收入|投资|亿|产出", ("亿元", "万元", "元", "亿", "万")),
-    "share": (r"占比|比例|比重|百分之|%|率|几成", ("%", "‰")),
+    "share": (r"占比|比例|比重|百分之|%|率|几成|几个点|结构", ("%", "‰", "")),     # "" : ratios (2.1:1)
     "length": (r"多长|公里|里程|多远", ("公里", "千米", "米")),
     "time": (r"多久|几年|多少年|小时|分钟|多少天|几天", ("年", "小时", "分钟", "天", "周年")),
     "weight": (r"吨|产量|产能", ("万吨", "吨")),
+    "livestock": (r"多少头|几头|多少羽|多少只|养多少", ("万头", "头", "万羽", "羽")),
 }
 EXACT_UNITS = ("万人次", "平方公里", "万吨", "万亩", "万头", "万羽", "亿元", "万元", "公里", "小时")
 MEASURE_WORDS = {u for _, units in MEASURES.values() for u in units} | {"钱", "多少钱"}
-STRICT_NUMBER_RE = re.compile(r"多少|几|百分之|比例|占比|数字|数值|好多|好大")
+YEAR_ASKED_RE = re.compile(r"哪一年|哪年|几几年|什么年份|哪个年份|哪一年份|第几年")
+YEAR_RE = re.compile(r"20\d\d年|二〇[一二三四五六七八九〇]{2}年")
+STRICT_NUMBER_RE = re.compile(r"多少|几|百分之|比例|占比|数字|数值|好多|好大|哪一年|哪年")
 HAS_NUMBER_RE = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+(?:级|倍|次|年|个|大)")
 PERIOD_MARKERS = {Period.GOAL: re.compile(r"2030|十五五|到20\d\d年"), Period.RESULT: re.compile(r"2025|十四五|五年来"),
                   Period.VISION: re.compile(r"2035|远景")}
@@ -51,6 +54,7 @@ PERIOD_NAMES = {Period.GOAL: "“十五五”目标", Period.RESULT: "“十四�
 class ScoredRow:
     score: float
     row: Target
+    share: float = 0.0          # share of the topic's words found near the figure
 
 
 def measure_of(text: str) -> str | None:
@@ -90,18 +94,39 @@ class FigureAnswerer:
         df = sum(word in t for t in self._unit_texts)
         return math.log((len(self._unit_texts) + 1) / (df + 0.5))
 
-    def keys(self, query: Query) -> dict[str, float]:
-        """Topic words (and expansions) with their idf weights; long words also as bigrams."""
-        keys: dict[str, float] = {}
-        for word in list(query.topic) + list(query.expansions):
-            word = normalize(word)
-            if len(word) < 2 or word in MEASURE_WORDS or any(ch.isdigit() for ch in word):
-                continue
-            keys[word] = self._weight(word)
+    def keys(self, query: Query) -> dict[str, tuple[float, tuple[str, ...]]]:
+        """Topic words -> (idf weight, the word and its plan-term expansions); single characters (猪)
+        count only when nothing longer."""
+        analyzer = self.composer.analyzer
+        words = [normalize(w) for w in query.topic]
+        words = [w for w in words if w not in MEASURE_WORDS and not any(ch.isdigit() for ch in w)]
+        long_words = [w for w in words if len(w) >= 2]
+        keys: dict[str, tuple[float, tuple[str, ...]]] = {}
+        for word in long_words or words:
+            alternatives = (word,) + tuple(normalize(t) for k in analyzer.matched_everyday_words(word)
+                                           for t in analyzer.expansion_table.get(k, []))
+            keys[word] = (self._weight(word), alternatives)
+        for expansion in query.expansions:      # expansions of the whole question not tied to one word
+            e = normalize(expansion)
+            if not any(e in alts for _, alts in keys.values()) and len(e) >= 2:
+                keys.setdefault("\x00" + e, (0.0, (e,)))
         return keys
 
-    def score(self, row: Target, keys: dict[str, float], measure: str | None, unit_score: float,
-              dense: float, indicator_sim: float, exact_unit: str | None = None) -> float:
+    def _share(self, keys: dict[str, tuple[float, tuple[str, ...]]], text: str) -> float:
+        """Weighted share of the topic words found in ``text`` (or their bigrams, at 0.6)."""
+        total = sum(w for w, _ in keys.values()) or 1.0
+        got = 0.0
+        for word, (weight, alternatives) in keys.items():
+            if any(a in text for a in alternatives):
+                got += weight
+            else:
+                grams = bigrams(word)
+                if grams:
+                    got += weight * 0.6 * sum(g in text for g in grams) / len(grams)
+        return got / total
+
+    def score(self, row: Target, keys: dict, measure: str | None, unit_score: float,
+              dense: float, indicator_sim: float, exact_unit: str | None = None) -> tuple[float, float]:
         """Topic share near the figure (whole words, else bigram share) + closeness of the topic to the
         row's indicator in meaning (e5 cosine: 城里住 ~ 城市人口 0.89, 新房 ~ 地区生产总值 0.82) + dense
         similarity of its sentence + measure match + unit rank; 0 when neither the topic's words nor
@@ -110,20 +135,11 @@ class FigureAnswerer:
         at = sentence.find(normalize(row.figure))
         window = normalize(row.indicator) + " " + (sentence[max(0, at - 30): at + len(row.figure) + 8]
                                                     if at >= 0 else sentence)
-        total = sum(keys.values()) or 1.0
-        got = 0.0
-        for word, weight in keys.items():
-            if word in window:
-                got += weight
-            else:
-                grams = bigrams(word)
-                if grams:
-                    got += weight * 0.6 * sum(g in window for g in grams) / len(grams)
-        share = got / total
+        share = self._share(keys, window)
         closeness = max(0.0, min(1.0, (dense - self.settings.dense_floor) / self.settings.dense_span))
         meaning = max(0.0, min(1.0, (indicator_sim - self.settings.indicator_floor) / self.settings.dense_span))
         if share < self.settings.min_topic_share and indicator_sim < self.settings.min_indicator_sim:
-            return 0.0
+            return 0.0, share
         score = (share + self.settings.indicator_weight * meaning + self.settings.dense_weight * closeness
                  + 0.2 * unit_score)
         if exact_unit is not None:
@@ -131,7 +147,7 @@ class FigureAnswerer:
         elif measure is not None:
             fits = row.unit in MEASURES[measure][1]
             score += self.settings.measure_bonus if fits else -self.settings.measure_bonus
-        return score
+        return score, share
 
     def candidates(self, query: Query, retrieval: Retrieval, doc_id: str | None,
                    measure_units: tuple[str, ...] | None = None) -> list[ScoredRow]:
@@ -142,8 +158,8 @@ class FigureAnswerer:
         if measure is not None and not MEASURES[measure][1]:
             return []                                   # a rank: the table states none
         exact_unit = next((u for u in EXACT_UNITS if u in normalize(query.text)), None)
-        topic = "".join(query.topic) or query.text
-        topic_vec = np.asarray(self.embedder.encode_query(topic))
+        texts = ["".join(query.topic) or query.text]
+        topic_vecs = np.asarray(self.embedder.encode_queries(texts))
         hit_score = {h.unit.ref + h.unit.doc_id: h.score for h in retrieval.hits[: self.settings.candidate_units]}
         rows = []
         for row in self.index.targets:
@@ -152,11 +168,15 @@ class FigureAnswerer:
             if measure_units is not None and row.unit not in measure_units:
                 continue
             unit_score = hit_score.get(row.ref + row.doc_id)
-            if unit_score is None and not any(k in normalize(row.indicator) for k in keys if len(k) >= 3):
+            sim = float(np.max(topic_vecs @ self._indicator_vec[row.indicator]))
+            if (unit_score is None and sim < self.settings.min_indicator_sim
+                    and not any(a in normalize(row.indicator) for _, alts in keys.values() for a in alts if len(a) >= 3)):
                 continue
             dense = retrieval.passage_scores.get(self._row_pid.get(id(row), -1), 0.0)
-            sim = float(topic_vec @ self._indicator_vec[row.indicator])
-            rows.append(ScoredRow(self.score(row, keys, measure, unit_score or 0.0, dense, sim, exact_unit), row))
+            score, share = self.score(row, keys, measure, unit_score or 0.0, dense, sim, exact_unit)
+            rows.append(ScoredRow(score, row, share))
+        if any(r.share >= self.settings.lexical_match for r in rows):    # the plan's own words found:
+            rows = [r for r in rows if r.share >= self.settings.min_topic_share]  # meaning alone no longer counts
         return sorted(rows, key=lambda r: -r.score)
 
     def answer(self, query: Query, retrieval: Retrieval, doc_id: str | None,
@@ -174,15 +194,19 @@ class FigureAnswerer:
                          route="figure" if specific else drafts[0].route)
         rows = [r for r in self.candidates(query, retrieval, doc_id, measure_units)
                 if r.score >= self.settings.match_min]
-        if measure_units is not None and not rows:
-            return Draft("", [], route="figure-none")
+        if measure_units is not None:          # a stated count must be about the topic itself
+            rows = [r for r in rows if r.share >= self.settings.lexical_match]
+            if not rows:
+                return Draft("", [], route="figure-none")
+        if YEAR_ASKED_RE.search(normalize(query.text)) and measure_units is None:
+            return self._year(query, retrieval, self.keys(query))   # 哪一年: a year, or plainly none
         strict = bool(STRICT_NUMBER_RE.search(normalize(query.text)))
         if not strict and not any(r.score >= self.settings.soft_match_min for r in rows[:1]):
             return self.composer.general(retrieval)    # "增速有什么要求": a wording, not a number
         periods = query.periods
         if rows and periods:
-            in_period = [r for r in rows if row_period(r.row) in periods or row_period(r.row) is None
-                         and self._sentence_period(r.row.sentence) in periods]
+            in_period = [r for r in rows if row_period(r.row) in periods or r.row.kind == "other"
+                         or row_period(r.row) is None and self._sentence_period(r.row.sentence) in periods]
             if not in_period:
                 return self._not_for_period(query, retrieval, rows)
             rows = in_period
@@ -202,11 +226,14 @@ class FigureAnswerer:
     def unit_of(self, row: Target) -> Unit:
         return self.index.unit(row.ref, row.doc_id)
 
-    @staticmethod
-    def lead(row: Target) -> str:
-        """"到2030年，城市人口突破33万人。" — the row's own words, with its year when the plan gives one."""
+    def lead(self, row: Target) -> str:
+        """"到2030年，城市人口突破33万人。" — the row's own words, with its year when the plan gives one
+        in that unit (a year the unit does not state would not survive verification)."""
         when = {"2030": "到2030年，", "2025": "2025年，", "2035": "到2035年，",
                 "十五五": "“十五五”时期，", "十四五": "“十四五”时期，"}.get(row.year, "")
+        unit = self.unit_of(row)
+        if when and row.year not in unit.text:
+            when = ""
         qualifier = row.qualifier if row.qualifier not in ("以上", "以下", "余", "由") else ""
         if row.qualifier == "由":
             return f"{row.indicator}由{row.figure}调整。"
@@ -239,7 +266,40 @@ class FigureAnswerer:
                         found.append((unit, passage.text))
         return found[:2]
 
+    @staticmethod
+    def _has_asked_unit(query: Query, text: str) -> bool:
+        """"多少分" needs a number in 分, "多少人" one in 人 or 万人; a bare "多少" any number."""
+        unit = re.sub(r"^(?:多少|几)(?:万|亿|千|百)?", "", query.asks) if query.asks.startswith(("多少", "几")) else ""
+        if not unit or unit == "个":
+            return True
+        units = "元|亿|万元" if unit in ("钱", "元") else re.escape(unit)
+        return re.search(rf"[\d一二三四五六七八九十两百千万亿.]+\s*(?:万|亿|千|百)?(?:{units})", text) is not None
+
+    def _sentence_with_number(self, query: Query, retrieval: Retrieval, period: Period | None = None,
+                              exclude: tuple[str, ...] = ()) -> Draft | None:
+        """A retrieved sentence with a number that covers the topic (and is of ``period`` when given)."""
+        for sp in self.composer.scored_passages(retrieval, max_units=3)[:10]:
+            text = normalize(sp.passage.text)
+            if not HAS_NUMBER_RE.search(re.sub(r"^\d{1,3}[.．]", "", text)) or any(e in text for e in exclude):
+                continue
+            if period is not None and self._sentence_period(sp.passage.text) not in (period, None):
+                continue
+            if period is not None and self._sentence_period(sp.passage.text) is None:
+                unit = self.index.units[sp.passage.unit]
+                kinds = {row_period(t) for t in self.index.targets if t.ref == unit.ref and t.doc_id == unit.doc_id}
+                if period not in kinds:
+                    continue
+            if self._share(self.keys(query), text) >= self.settings.match_min and self._has_asked_unit(query, text):
+                unit = self.index.units[sp.passage.unit]
+                return Draft(f"{sp.passage.text}{marker(unit)}", [unit], route="figure-sentence")
+        return None
+
     def _not_for_period(self, query: Query, retrieval: Retrieval, rows: list[ScoredRow]) -> Draft:
+        if len(query.periods) == 1:              # a figure of that period the table did not extract
+            found = self._sentence_with_number(query, retrieval, next(iter(query.periods)),
+                                               exclude=tuple(normalize(r.row.figure) for r in rows[:3]))
+            if found is not None:
+                return found
         wanted = "、".join(PERIOD_NAMES[p] for p in sorted(query.periods, key=list(Period).index))
         lines = [f"建议原文未给出该指标{wanted}的具体数值。"]
         units = []
@@ -257,22 +317,36 @@ class FigureAnswerer:
         return Draft("\n".join(lines), list({id(u): u for u in units}.values()), refused=True,
                      route="figure-period")
 
+    def _year(self, query: Query, retrieval: Retrieval, keys: dict) -> Draft:
+        """"哪一年": a retrieved sentence with a year and the topic, or plainly that the plan gives none."""
+        for sp in self.composer.scored_passages(retrieval, max_units=3)[:8]:
+            text = normalize(sp.passage.text)
+            if YEAR_RE.search(text) and self._share(keys, text) >= self.settings.match_min:
+                return _year_draft(sp.passage.text, self.index.units[sp.passage.unit])
+        general = self.composer.general(retrieval)
+        related = general.text.split("\n", 1)[1] if "\n" in general.text else ""
+        text = "建议原文未给出具体年份。" + (f"\n原文的相关表述是：\n{related}" if related else "")
+        return Draft(text, general.units, refused=True, route="figure-none")
+
     def _from_sentences(self, query: Query, retrieval: Retrieval) -> Draft:
         """No target row fits: a retrieved sentence with a number and the topic, else the wording."""
         keys = self.keys(query)
-        total = sum(keys.values()) or 1.0
-        for sp in self.composer.scored_passages(retrieval, max_units=3)[:8]:
-            text = normalize(sp.passage.text)
-            share = sum(w for k, w in keys.items() if k in text) / total
-            if HAS_NUMBER_RE.search(re.sub(r"^\d{1,3}[.．]", "", text)) and share >= self.settings.match_min:
-                unit = self.index.units[sp.passage.unit]
-                return Draft(f"{sp.passage.text}{marker(unit)}", [unit], route="figure-sentence")
+        if YEAR_ASKED_RE.search(normalize(query.text)):
+            return self._year(query, retrieval, keys)
+        period = next(iter(query.periods)) if len(query.periods) == 1 else None
+        found = self._sentence_with_number(query, retrieval, period)
+        if found is not None:
+            return found
         general = self.composer.general(retrieval)
         if not STRICT_NUMBER_RE.search(normalize(query.text)):
             return general                                  # "增速有什么要求": a wording, not a number
         related = general.text.split("\n", 1)[1] if "\n" in general.text else ""
         text = "建议原文未给出这一具体数字。" + (f"\n原文的相关表述是：\n{related}" if related else "")
         return Draft(text, general.units, refused=True, route="figure-none")
+
+
+def _year_draft(text: str, unit: Unit) -> Draft:
+    return Draft(f"{text}{marker(unit)}", [unit], route="figure-sentence")
 
 
 def related_headings(retrieval: Retrieval, n: int = 3) -> str:

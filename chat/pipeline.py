@@ -8,6 +8,7 @@ through the same understanding, retrieval and verification; only open shapes go 
 """
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -40,6 +41,8 @@ LLM_UNVERIFIED = "模型的回答未能通过引文核验，以下为原文摘�
 LLM_NOT_FOUND = "模型未能从所给条文中作答，以下为原文摘录回答。"
 LLM_MIN_KEPT_CHARS = 20          # verified model text shorter than this is no answer (e.g. an echoed heading)
 LLM_MIN_KEPT_SHARE = 0.5         # … and so is one that lost more than half of what it wrote
+CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+PART_ASKED_RE = re.compile(r"哪一部分|哪个部分|哪部分|第几部分|哪一块|哪个板块")
 NO_COUNT = "建议原文未给出这一具体数量。"
 STRIPPED_NOTICE = "问题中对助手的指令已忽略，只回答关于建议的问题。"
 SPECIFIC_ROUTES = ("figure", "figure-period", "count", "compare")   # the shape found its own evidence
@@ -234,7 +237,8 @@ class Assistant:
         draft = self._by_shape(turn)
         specific = draft.route in SPECIFIC_ROUTES and bool(draft.text)
         carried_by_absent = turn.evidence.absent_share >= self.settings.evidence.absent_share_max
-        if carried_by_absent or (not specific and not self.judge.strong(turn.evidence)):
+        by_words = CJK_RE.search(query.text) is not None    # an English question is judged by meaning alone
+        if carried_by_absent or (by_words and not specific and not self.judge.strong(turn.evidence)):
             words = query.absent or turn.evidence.missing
             return refuse(words[0] if words else "", retrieval)
         if not draft.text:
@@ -270,6 +274,13 @@ class Assistant:
         if shape is Shape.LIST:
             return self.shapes.list_all(retrieval) if query.list_all else self.composer.listing(retrieval)
         if shape is Shape.LOCATE:
+            if query.focus_refs:                       # "这在第几条": where the last answer came from
+                focused = [h for h in retrieval.hits if h.ref in query.focus_refs]
+                retrieval = replace(retrieval, hits=focused + [h for h in retrieval.hits if h not in focused])
+            if PART_ASKED_RE.search(query.text) and retrieval.hits:
+                part = self.structure.part_of(retrieval.hits[0].unit)
+                if part is not None:
+                    return part
             return self.composer.locate(retrieval)
         if shape is Shape.YESNO:
             return self.shapes.yesno(retrieval, covered=turn.evidence.coverage >= self.settings.evidence.yes_coverage)

@@ -80,13 +80,16 @@ class PlaceResolver:
                     out.append(by_code[parent])
         return out
 
-    def broader(self, place: str) -> str | None:
-        """The smallest broader division or region of ``place`` that the documents name, or None."""
+    def broader(self, place: str, regions: bool = True) -> str | None:
+        """The smallest broader division of ``place`` that the documents name, else (with ``regions``)
+        a regional grouping it belongs to (长三角, 东盟); None if the documents name neither."""
         chain = self.ancestors(place)
         for full in chain:
             for form in _forms(full):
                 if len(form) >= 2 and form in self.kb_text:
                     return form
+        if not regions:
+            return None
         provinces = {short_name(p) for p in chain[-1:]} | {place}
         for region, members in self.regions.items():
             if provinces & set(members) and region in self.kb_text:

@@ -73,6 +73,7 @@ class Query:
     parts: tuple["Query", ...] = ()
     scope: str | None = None
     term: str | None = None
+    asks: str = ""                   # the question's own wh-phrase with its measure: 多少人, 多大, 占比
     all_mentions: bool = False       # 哪些条提到X: every unit containing the term, not only the top ones
     list_all: bool = False           # 全部列出: every item, with a count and a pointer when cut
     absent: tuple[str, ...] = ()
@@ -81,6 +82,7 @@ class Query:
     opinion: bool = False            # asks the assistant for personal advice or an opinion
     stripped: tuple[str, ...] = ()
     followup: str = "new"            # new | rewrite | ordinal | more (how the dialogue state was used)
+    focus_refs: tuple[str, ...] = ()  # a follow-up about what was just answered: the units it cited
     ordinal_ref: str | None = None   # for "第二条具体怎么说" after a multi-article answer
     note: str = ""                   # shown to the user when the reading of a follow-up is not obvious
 
@@ -95,7 +97,7 @@ class Query:
             "periods": sorted(p.value for p in self.periods), "topic": list(self.topic),
             "expansions": list(self.expansions),
             "struct": None if self.struct is None else [self.struct.kind.value, self.struct.number],
-            "parts": [p.to_json() for p in self.parts], "scope": self.scope, "term": self.term,
+            "parts": [p.to_json() for p in self.parts], "scope": self.scope, "term": self.term, "asks": self.asks,
             "all_mentions": self.all_mentions, "list_all": self.list_all, "absent": list(self.absent),
             "broader": [list(b) for b in self.broader],
             "other_region": self.other_region, "opinion": self.opinion, "stripped": list(self.stripped),

@@ -15,15 +15,17 @@ import re
 import jieba.posseg
 
 from config import AnswerSettings
+from ingest.chunk import sentence_spans
 from ingest.index import KnowledgeIndex
 from ingest.targets import Target
+from ingest.lexical import bigrams
 from ingest.units import CN_NUMERALS, Unit, cn_to_int, normalize
 
 from .answer import Derived
 from .extractive import Draft, ExtractiveComposer, heading, is_title_sentence, marker
-from .figures import FigureAnswerer
+from .figures import FigureAnswerer, row_period
 from .mentions import find_mentions
-from .query import Query
+from .query import Period, Query
 from .retrieve import Retrieval
 
 ENUM_RE = re.compile(r"(?:[^、，,。；;：:“”（）()]{1,18}、)+[^、，,。；;：:“”（）()]{1,24}")
@@ -31,6 +33,8 @@ GRADE_RE = r"(?:\d+|[一二三四五六七八九十两]+|[ⅰ-ⅻⅠ-Ⅻ]+|i{1,3
 STATED_COUNT_RE = re.compile(rf"(?<![\d.])(\d{{1,2}}|[{CN_NUMERALS}两]{{1,3}})(个|大|项|次|条|张|篇|座|所|类|批|种|处|支|轮|届)")
 MEASURE_RE = re.compile(r"(?:几|多少)(个|项|所|家|条|次|座|大|种|类|名|位|批|处|张|支|场|届|轮|件)")
 DEFINE_RE = re.compile(r"(?:即|就是|是指|指的是|包括|主要是|分别是|：|:)")
+COMMON_CHARS = set("大个项张篇条种类件方面")    # too common in items to tie them to a numbered phrase
+NAME_SUFFIXES = set("州市县区镇乡村省园馆校院寨湖山江")
 LEADING_TAGS = {"v", "vn", "p", "c", "d", "ad", "u", "r", "f"}
 
 
@@ -66,11 +70,53 @@ def enumerations(sentence: str) -> list[tuple[int, int, list[str]]]:
             pieces = pieces[:-1] + [tail_joined.group(1), tail_joined.group(2)]
         else:
             pieces = pieces[:-1] + [last[0]]
-        items = [_trim_item(p, i == 0) for i, p in enumerate(pieces)]
+        split: list[str] = []
+        for piece in pieces:
+            halves = re.split(r"和|及|与", piece)
+            if len(halves) > 1 and all(len(h) >= 2 and h[-1] in NAME_SUFFIXES for h in halves):
+                split.extend(halves)                  # 湖南张家界市和湘西州: two names
+            else:
+                split.append(piece)
+        others = sorted(len(p.strip()) for p in split[1:])
+        typical = others[len(others) // 2] if others else 0
+        items = [_trim_item(p, i == 0 and len(p.strip()) > typical) for i, p in enumerate(split)]
         items = [i for i in items if 1 <= len(i) <= 24]
         if len(items) >= 2:
             out.append((m.start(), m.end(), items))
     return out
+
+
+def _near_share(keys: list[str], text: str) -> float:
+    """Share of the topic words (or, for longer words, half their bigrams) found in ``text``."""
+    if not keys:
+        return 0.0
+    got = 0.0
+    for k in keys:
+        if k in text:
+            got += 1.0
+        elif len(k) >= 3:
+            grams = bigrams(k)
+            got += 0.5 * sum(g in text for g in grams) / len(grams)
+    return got / len(keys)
+
+
+def quoted_runs(sentence: str) -> list[tuple[int, int, list[str]]]:
+    """Runs of adjacent quoted items: “夜味”“夜赏”“夜娱” -> 3 items."""
+    return [(m.start(), m.end(), re.findall(r"“([^”]{1,12})”", m.group(0)))
+            for m in re.finditer(r"(?:“[^”]{1,12}”[、,，和]?){2,}", sentence)]
+
+
+def full_sentences(unit: Unit) -> list[str]:
+    """A unit's sentences, whole (passages split sentences longer than 160 characters)."""
+    return [unit.text[s:e] for s, e in sentence_spans(unit.text, 100_000)]
+
+
+def full_sentence(unit: Unit, offset: int) -> str:
+    """The whole sentence of ``unit`` that contains character ``offset``."""
+    for s, e in sentence_spans(unit.text, 100_000):
+        if s <= offset < e:
+            return unit.text[s:e]
+    return unit.text
 
 
 class ShapeComposer:
@@ -92,28 +138,52 @@ class ShapeComposer:
         return (word,) if word not in ("大", "种", "类") else ()
 
     def count(self, query: Query, retrieval: Retrieval) -> Draft | None:
-        """The plan's own count, or the counted items of the best enumeration; None when neither."""
-        keys = [normalize(w) for w in query.topic if len(w) >= 2]
+        """The plan's own count, or the counted items of the enumeration that names the topic: a
+        、-list, a run of quoted items (“夜味”“夜赏”…), the "——" lines of an article, or the distinct
+        terms of the top unit ending in the topic's head noun (碧水/蓝天/净土保卫战); None when none."""
+        keys = [normalize(w) for w in query.topic]
         measure = MEASURE_RE.search(normalize(query.text))
         word = measure.group(1) if measure else "个"
         best: tuple[float, Unit, str, object] | None = None
+        seen: set[tuple[int, str]] = set()
         for sp in self.composer.scored_passages(retrieval, max_units=3)[:10]:
-            text = sp.passage.text
             unit = self.index.units[sp.passage.unit]
-            for start, end, items in enumerations(text):
-                near = normalize(text[max(0, start - 12): end + 12])
-                hit = sum(k in near for k in keys) / max(1, len(keys))
+            text = full_sentence(unit, sp.passage.start)          # a list may run past a passage's end
+            if (sp.passage.unit, text) in seen:
+                continue
+            seen.add((sp.passage.unit, text))
+            for start, end, items in enumerations(text) + quoted_runs(text):
+                hit = _near_share(keys, normalize(text[max(0, start - 12): end + 12]))
                 score = sp.score + hit + 0.05 * len(items)
                 if hit > 0 and (best is None or score > best[0]):
                     best = (score, unit, text, items)
             for m in STATED_COUNT_RE.finditer(text):
                 if m.group(2) != word and not (word == "个" and m.group(2) == "大"):
                     continue
-                near = normalize(text[max(0, m.start() - 12): m.end() + 12])
-                hit = sum(k in near for k in keys) / max(1, len(keys))
+                hit = _near_share(keys, normalize(text[max(0, m.start() - 12): m.end() + 12]))
                 n = _numeral(m.group(1))
                 if n and hit > 0 and (best is None or sp.score + hit + 0.5 > best[0]):
                     best = (sp.score + hit + 0.5, unit, text, m)
+        question_grams = set(bigrams(normalize(query.text)))
+        for rank, hit in enumerate(retrieval.hits[:3]):
+            dashes = [line[2:].split("。")[0] for line in hit.unit.text.split("\n") if line.startswith("——")]
+            if len(dashes) >= 2:                                  # "——经济区域首位度更稳。" lines
+                quoted = re.findall(r"“([^”]{1,8})”", query.text)
+                hit_q = sum(any(q in d for d in dashes) for q in quoted) / max(1, len(quoted))
+                score = hit.score + hit_q + (0.5 if quoted and hit_q else 0.0)
+                title_overlap = len(question_grams & set(bigrams(normalize(hit.unit.title))))
+                on_topic = hit_q > 0 or title_overlap >= 3 or any(len(k) >= 2 and k in normalize(hit.unit.title)
+                                                                 for k in keys)
+                if (best is None or score > best[0]) and on_topic:
+                    best = (score, hit.unit, "\n".join(f"——{d}。" for d in dashes), dashes)
+            heads = [k for k in keys if len(k) >= 2]
+            if rank == 0 and heads:                               # 碧水保卫战、蓝天保卫战、净土保卫战
+                head = heads[-1]
+                terms = list(dict.fromkeys(re.findall(rf"[\u4e00-\u9fff]{{2}}{re.escape(head)}", hit.unit.text)))
+                terms = [t for t in terms if not any(t.startswith(x) for x in ("打好", "打赢", "实施", "推进", "加强"))]
+                if len(terms) >= 2 and (best is None or hit.score + 0.5 > best[0]):
+                    sentences = [s for s in full_sentences(hit.unit) if any(t in s for t in terms)]
+                    best = (hit.score + 0.5, hit.unit, "\n".join(sentences), terms)
         if best is None:
             return None
         _, unit, sentence, found = best
@@ -124,7 +194,7 @@ class ShapeComposer:
             n = _numeral(found.group(1))
             lead = f"共{n}{found.group(2)}（原文：“{found.group(0)}”）{marker(unit)}"
             derived = Derived(lead.replace(marker(unit), ""), "numeral", str(n), (found.group(0),))
-        text = "\n".join([lead, "原文：", f"- {sentence}{marker(unit)}"])
+        text = "\n".join([lead, "原文："] + [f"- {line}{marker(unit)}" for line in sentence.split("\n")])
         return Draft(text, [unit], route="count", derived=[derived])
 
     def stated_quantity(self, query: Query, retrieval: Retrieval) -> Draft | None:
@@ -149,16 +219,22 @@ class ShapeComposer:
         rows: list[Target] = []
         lines: list[str] = []
         units: list[Unit] = []
+        periods = parts[0][0].periods if parts else frozenset()
         for part, retrieval in parts:
             candidates = [r for r in self.figures.candidates(part, retrieval, doc_id)
                           if r.score >= self.figures.settings.match_min and r.row not in rows]
-            if candidates:
+            if len(periods) >= 2:                      # "从2025年到2030年…": each part in each period
+                for period in sorted(periods, key=list(Period).index):
+                    best = next((r.row for r in candidates if row_period(r.row) is period), None)
+                    if best is not None:
+                        rows.append(best)
+            elif candidates:
                 rows.append(candidates[0].row)
         if len(rows) < 2:
             return Draft("", [], route="compare")
         derived = []
         values = [_value(r) for r in rows]
-        if all(v is not None for v in values) and len({r.unit for r in rows}) == 1:
+        if len(rows) == 2 and all(v is not None for v in values) and len({r.unit for r in rows}) == 1:
             a, b = rows[0], rows[1]
             relation = "高于" if values[0] > values[1] else "低于" if values[0] < values[1] else "等于"
             lead = f"{a.indicator}{a.figure}，{relation}{b.indicator}{b.figure}。"
@@ -244,7 +320,9 @@ class ShapeComposer:
             lines.append(f"原文未展开“{term}”的具体含义，它出现在：")
         lines += [f"- {s}{marker(u)}" for u, s in others[: max(0, 4 - len(lines))] or []]
         units = list({id(u): u for u, _ in defining + others}.values())
-        return Draft("\n".join(lines), units, route="explain")
+        # a numbered formulation (五大支撑, 33618) the plan only names: what was asked is not there
+        unexpanded = not defining and bool(numeral or re.fullmatch(r"\d{3,}", term))
+        return Draft("\n".join(lines), units, refused=unexpanded, route="explain")
 
 
     def _numbered(self, term: str, retrieval: Retrieval) -> Draft | None:
@@ -253,18 +331,18 @@ class ShapeComposer:
         match = re.match(rf"^([{CN_NUMERALS}两]{{1,2}})(.+)$", term)
         if not match:
             return None
-        n, rest = _numeral(match.group(1)), set(match.group(2)) - set("个项张篇条")
+        n, rest = _numeral(match.group(1)), set(match.group(2)) - COMMON_CHARS
         best = None
         for hit in retrieval.hits[:5]:
-            for _, passage in self.composer.passages_of(hit.unit_idx):
-                for start, end, items in enumerations(passage.text):
+            for sentence in full_sentences(hit.unit):
+                for start, end, items in enumerations(sentence):
                     if len(items) != n:
                         continue
                     shared = sum(1 for i in items if set(i) & rest) / n
-                    near = term in passage.text
+                    near = term in sentence
                     score = shared + (1.0 if near else 0.0)
-                    if (shared >= 0.8 or near) and (best is None or score > best[0]):
-                        best = (score, hit.unit, passage.text, items)
+                    if rest and (shared >= 0.8 or near) and (best is None or score > best[0]):
+                        best = (score, hit.unit, sentence, items)
         if best is None:
             return None
         _, unit, sentence, items = best

@@ -95,6 +95,8 @@ class StructureComposer:
         """第N部分: heading, intro and article range, then the intro's opening and each article's title."""
         doc = self._doc(doc_id)
         parts = document_parts(self.index, doc)
+        if number == -1 and parts:                       # 最后一部分
+            number = parts[-1].number
         found = next((p for p in parts if p.number == number), None)
         if found is None:
             sentence = f"建议共{len(parts)}个部分，没有第{cn_number(number)}部分。"
@@ -130,6 +132,12 @@ class StructureComposer:
             derived.append(Derived(line.lstrip("- "), "structure", str(len(p.articles)), facts=_part_facts(doc, p)))
         return Draft("\n".join(lines), [], route="structure", derived=derived)
 
+    def part_of(self, unit: Unit) -> Draft | None:
+        """"讲文化旅游的是第几部分？": the part that holds ``unit``, as ``part`` answers it."""
+        if unit.kind not in ("article", "intro") or unit.part_no <= 0:
+            return None
+        return self.part(unit.part_no, unit.doc_id)
+
     def header(self, doc_id: str | None) -> Draft:
         """The title and the adoption line, quoted from the header unit 〔题注〕."""
         unit = self.index.unit("H", self._doc(doc_id))
@@ -154,7 +162,11 @@ class StructureComposer:
             return self.part(struct.number, doc)
         if struct.kind is StructKind.DOCUMENT:
             return self.document(query, doc)
-        ref = {StructKind.ARTICLE: str(struct.number), StructKind.INTRO: f"P{struct.number}",
+        number = struct.number
+        if struct.kind is StructKind.ARTICLE and number == -1:         # 最后一条
+            articles = [u for u in self.index.units if u.doc_id == doc and u.kind == "article"]
+            number = int(articles[-1].ref) if articles else 0
+        ref = {StructKind.ARTICLE: str(number), StructKind.INTRO: f"P{struct.number}",
                StructKind.PREAMBLE: "P0", StructKind.CLOSING: "END"}[struct.kind]
         unit = self.index.unit(ref, doc)
         if unit is None:

@@ -46,7 +46,7 @@ def current(cache_root: Path) -> Path:
 def test_deleted_index_is_rebuilt(assistant, cache, capfd):
     shutil.rmtree(cache / "index")
     index = load_index(settings_for(cache), assistant.retriever.embedder)
-    assert len(index.units) == 67
+    assert len(index.units) == 68
     assert "building the index: no index yet" in capfd.readouterr().err
 
 
@@ -55,7 +55,7 @@ def test_truncated_index_is_rebuilt(assistant, cache, capfd):
     units.write_bytes(units.read_bytes()[: 1000])
     before = current(cache)
     index = load_index(settings_for(cache), assistant.retriever.embedder)
-    assert len(index.units) == 67 and current(cache) != before
+    assert len(index.units) == 68 and current(cache) != before
     assert "unreadable" in capfd.readouterr().err
 
 
@@ -99,7 +99,7 @@ def test_killed_ingest_leaves_the_previous_index_usable(assistant, tmp_path):
     proc.wait()
     assert current(root) == before
     index = read_index(root / "index" / "current")
-    assert len(index.units) == 67 and len(index.passages) == len(index.store)
+    assert len(index.units) == 68 and len(index.passages) == len(index.store)
 
 
 def test_missing_model_cache_is_rebuilt_from_the_installed_packages(tmp_path):

@@ -50,8 +50,8 @@ def test_second_document_is_parsed_and_indexed(two_docs):
     assert set(docs) == {"qianjiang-15th-proposal", "shifanzhen"}
     assert docs["qianjiang-15th-proposal"].primary and not docs["shifanzhen"].primary
     second = [u for u in two_docs.index.units if u.doc_id == "shifanzhen"]
-    assert [u.ref for u in second] == ["P0", "P1", "1", "2", "3"]
-    assert second[2].label == "《示范镇方案》第1条"
+    assert [u.ref for u in second] == ["H", "P0", "P1", "1", "2", "3"]
+    assert second[3].label == "《示范镇方案》第1条" and second[0].label == "《示范镇方案》题注"
 
 
 def test_answers_from_the_second_document_cite_it_by_short_title(two_docs):

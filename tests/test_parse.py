@@ -95,10 +95,11 @@ def test_every_body_character_belongs_to_exactly_one_unit(parsed):
     for line in source.splitlines(keepends=True):
         lines.append((pos, pos + len(line.rstrip("\n"))))
         pos += len(line)
-    metadata_lines = {0, 1, 2}                     # title twice, adoption date
+    header = next(u for u in units if u.ref == "H")       # title twice and the adoption date: 〔题注〕
+    assert (header.start, header.end) == (lines[0][0], lines[2][1]) and header.label == "题注"
     for n, (s, e) in enumerate(lines):
         text = source[s:e]
-        if n in metadata_lines or HEADING_RE.match(text) or not text.strip():
+        if HEADING_RE.match(text) or not text.strip():
             assert all(owner[i] == 0 for i in range(s, e)), f"line {n + 1} should be metadata"
         else:
             assert all(owner[i] == 1 for i in range(s, e)), f"line {n + 1} is not in exactly one unit"
