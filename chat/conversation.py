@@ -114,8 +114,13 @@ def follow(text: str, conversation: Conversation | None, understander: Understan
     elliptical = bool(ELLIPSIS_RE.search(norm)) and len(norm) <= 18
     anaphoric = bool(ANAPHORA_RE.search(norm)) and len(norm) <= 24
     correction = bool(CORRECTION_RE.search(norm))
-    if not (elliptical or anaphoric or correction or not fresh.topic):
+    # a short figure question naming nothing of its own ("平均每年涨多少？") asks about the same thing
+    terse = (len(norm) <= 12 and fresh.shape in (Shape.FIGURE, Shape.COUNT)
+             and not any(_names_a_topic(w) for w in fresh.topic))
+    if not (elliptical or anaphoric or correction or terse or not fresh.topic):
         return fresh                                      # a complete new question
+    if terse and not (elliptical or anaphoric):
+        anaphoric = True                                  # keeps the topic, adds its own words
     periods = fresh.periods or prev.periods
     own_shape = shape_of(norm, struct_ref(norm))
     shape = prev.shape

@@ -38,11 +38,12 @@ MEASURES = {        # kind of quantity asked → units of the targets table that
     "weight": (r"吨|产量|产能", ("万吨", "吨")),
     "livestock": (r"多少头|几头|多少羽|多少只|养多少", ("万头", "头", "万羽", "羽")),
 }
+PERCENT_ASKED_RE = re.compile(r"百分之几|百分之多少|百分比|%|几成|几个百分点")
 EXACT_UNITS = ("万人次", "平方公里", "万吨", "万亩", "万头", "万羽", "亿元", "万元", "公里", "小时")
 MEASURE_WORDS = {u for _, units in MEASURES.values() for u in units} | {"钱", "多少钱"}
 YEAR_ASKED_RE = re.compile(r"哪一年|哪年|几几年|什么年份|哪个年份|哪一年份|第几年")
 YEAR_RE = re.compile(r"20\d\d年|二〇[一二三四五六七八九〇]{2}年")
-STRICT_NUMBER_RE = re.compile(r"多少|几|百分之|比例|占比|数字|数值|好多|好大|哪一年|哪年")
+STRICT_NUMBER_RE = re.compile(r"多少|几|百分之|比例|占比|数字|数值|好多|好大|哪一年|哪年|多久|多长时间")
 HAS_NUMBER_RE = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+(?:级|倍|次|年|个|大)")
 PERIOD_MARKERS = {Period.GOAL: re.compile(r"2030|十五五|到20\d\d年"), Period.RESULT: re.compile(r"2025|十四五|五年来"),
                   Period.VISION: re.compile(r"2035|远景")}
@@ -126,11 +127,13 @@ class FigureAnswerer:
         return got / total
 
     def score(self, row: Target, keys: dict, measure: str | None, unit_score: float,
-              dense: float, indicator_sim: float, exact_unit: str | None = None) -> tuple[float, float]:
+              dense: float, indicator_sim: float, exact_unit: str | None = None,
+              everyday: bool = True) -> tuple[float, float]:
         """Topic share near the figure (whole words, else bigram share) + closeness of the topic to the
         row's indicator in meaning (e5 cosine: 城里住 ~ 城市人口 0.89, 新房 ~ 地区生产总值 0.82) + dense
         similarity of its sentence + measure match + unit rank; 0 when neither the topic's words nor
-        its meaning is near the indicator."""
+        its meaning is near the indicator. Meaning alone counts only for ``everyday`` topics (some word
+        the documents never use) and a row in the unit of measure asked."""
         sentence = normalize(row.sentence)
         at = sentence.find(normalize(row.figure))
         window = normalize(row.indicator) + " " + (sentence[max(0, at - 30): at + len(row.figure) + 8]
@@ -138,7 +141,10 @@ class FigureAnswerer:
         share = self._share(keys, window)
         closeness = max(0.0, min(1.0, (dense - self.settings.dense_floor) / self.settings.dense_span))
         meaning = max(0.0, min(1.0, (indicator_sim - self.settings.indicator_floor) / self.settings.dense_span))
-        if share < self.settings.min_topic_share and indicator_sim < self.settings.min_indicator_sim:
+        fits = (row.unit == exact_unit if exact_unit is not None
+                else row.unit in MEASURES[measure][1] if measure is not None else True)
+        by_meaning = indicator_sim >= self.settings.min_indicator_sim and fits and everyday
+        if share < self.settings.min_topic_share and not by_meaning:
             return 0.0, share
         score = (share + self.settings.indicator_weight * meaning + self.settings.dense_weight * closeness
                  + 0.2 * unit_score)
@@ -157,7 +163,9 @@ class FigureAnswerer:
         measure = measure_of(normalize(query.text))
         if measure is not None and not MEASURES[measure][1]:
             return []                                   # a rank: the table states none
-        exact_unit = next((u for u in EXACT_UNITS if u in normalize(query.text)), None)
+        text = normalize(query.text)
+        exact_unit = "%" if PERCENT_ASKED_RE.search(text) else next((u for u in EXACT_UNITS if u in text), None)
+        everyday = any(len(w) >= 2 and not any(normalize(w) in t for t in self._unit_texts) for w in query.topic)
         texts = ["".join(query.topic) or query.text]
         topic_vecs = np.asarray(self.embedder.encode_queries(texts))
         hit_score = {h.unit.ref + h.unit.doc_id: h.score for h in retrieval.hits[: self.settings.candidate_units]}
@@ -173,7 +181,7 @@ class FigureAnswerer:
                     and not any(a in normalize(row.indicator) for _, alts in keys.values() for a in alts if len(a) >= 3)):
                 continue
             dense = retrieval.passage_scores.get(self._row_pid.get(id(row), -1), 0.0)
-            score, share = self.score(row, keys, measure, unit_score or 0.0, dense, sim, exact_unit)
+            score, share = self.score(row, keys, measure, unit_score or 0.0, dense, sim, exact_unit, everyday)
             rows.append(ScoredRow(score, row, share))
         if any(r.share >= self.settings.lexical_match for r in rows):    # the plan's own words found:
             rows = [r for r in rows if r.share >= self.settings.min_topic_share]  # meaning alone no longer counts
@@ -270,10 +278,19 @@ class FigureAnswerer:
     def _has_asked_unit(query: Query, text: str) -> bool:
         """"多少分" needs a number in 分, "多少人" one in 人 or 万人; a bare "多少" any number."""
         unit = re.sub(r"^(?:多少|几)(?:万|亿|千|百)?", "", query.asks) if query.asks.startswith(("多少", "几")) else ""
+        if PERCENT_ASKED_RE.search(normalize(query.text)) and "%" not in text:
+            return False
         if not unit or unit == "个":
             return True
         units = "元|亿|万元" if unit in ("钱", "元") else re.escape(unit)
         return re.search(rf"[\d一二三四五六七八九十两百千万亿.]+\s*(?:万|亿|千|百)?(?:{units})", text) is not None
+
+    def _number_near_topic(self, query: Query, text: str, reach: int = 20) -> bool:
+        """A number within ``reach`` characters of a topic word (or its expansion) in ``text``."""
+        spots = [m.start() for _, (_, alts) in self.keys(query).items() for a in alts if a
+                 for m in re.finditer(re.escape(a), text)]
+        numbers = [m.start() for m in HAS_NUMBER_RE.finditer(text)]
+        return any(abs(n - s) <= reach for n in numbers for s in spots)
 
     def _sentence_with_number(self, query: Query, retrieval: Retrieval, period: Period | None = None,
                               exclude: tuple[str, ...] = ()) -> Draft | None:
@@ -289,7 +306,8 @@ class FigureAnswerer:
                 kinds = {row_period(t) for t in self.index.targets if t.ref == unit.ref and t.doc_id == unit.doc_id}
                 if period not in kinds:
                     continue
-            if self._share(self.keys(query), text) >= self.settings.match_min and self._has_asked_unit(query, text):
+            if (self._share(self.keys(query), text) >= self.settings.match_min and self._has_asked_unit(query, text)
+                    and self._number_near_topic(query, text)):
                 unit = self.index.units[sp.passage.unit]
                 return Draft(f"{sp.passage.text}{marker(unit)}", [unit], route="figure-sentence")
         return None
