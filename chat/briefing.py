@@ -13,7 +13,7 @@ Which articles belong to a topic (deterministic, explainable):
    and (c) they carry lexical evidence: at least ``MIN_COVERAGE`` of the topic's character bigrams
    (and expansions) occur in the unit. (c) keeps out units that are only semantically near a topic the
    plan never names (量子计算, 地铁), where the dense score alone always produces *some* ranking.
-3. A topic the refusal policy puts out of scope (absent_topics.txt: 地铁, 房价 …) adds no retrieved units;
+3. A topic the evidence puts out of scope (Assistant.out_of_scope: 地铁, 房价 …) adds no retrieved units;
    with no mention either, the briefing says plainly 建议原文未涉及“…” and has no sections.
 
 Sections are listed in *plan order* (the order of the articles in the proposal): a briefing is read

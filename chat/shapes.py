@@ -33,6 +33,7 @@ GRADE_RE = r"(?:\d+|[一二三四五六七八九十两]+|[ⅰ-ⅻⅠ-Ⅻ]+|i{1,3
 STATED_COUNT_RE = re.compile(rf"(?<![\d.])(\d{{1,2}}|[{CN_NUMERALS}两]{{1,3}})(个|大|项|次|条|张|篇|座|所|类|批|种|处|支|轮|届)")
 MEASURE_RE = re.compile(r"(?:几|多少)(个|项|所|家|条|次|座|大|种|类|名|位|批|处|张|支|场|届|轮|件)")
 DEFINE_RE = re.compile(r"(?:即|就是|是指|指的是|包括|主要是|分别是|：|:)")
+SIMPLE_NUMBERED_RE = re.compile(rf"[{CN_NUMERALS}两]{{1,2}}[^{CN_NUMERALS}两\d]{{1,8}}")
 COMMON_CHARS = set("大个项张篇条种类件方面")    # too common in items to tie them to a numbered phrase
 NAME_SUFFIXES = set("州市县区镇乡村省园馆校院寨湖山江")
 LEADING_TAGS = {"v", "vn", "p", "c", "d", "ad", "u", "r", "f"}
@@ -307,21 +308,18 @@ class ShapeComposer:
             for sentence in sentences:
                 after = sentence[sentence.find(term) + len(term):] if term in sentence else ""
                 counted = numeral and any(len(items) == _numeral(term[0].replace("两", "二"))
-                                          for _, _, items in enumerations(sentence))
+                                          for _, _, items in enumerations(sentence) + quoted_runs(sentence))
                 if DEFINE_RE.match(after.lstrip("”\"")) or after.lstrip("”\"").startswith(("（", "(")) or counted:
                     defining.append((unit, sentence))
                 else:
                     others.append((unit, sentence))
-        lines = []
-        if defining:
-            lines.append(f"建议对“{term}”的表述：")
-            lines += [f"- {s}{marker(u)}" for u, s in defining[:3]]
-        else:
-            lines.append(f"原文未展开“{term}”的具体含义，它出现在：")
-        lines += [f"- {s}{marker(u)}" for u, s in others[: max(0, 4 - len(lines))] or []]
+        # a single numbered phrase (五大支撑) or a number code (33618) the plan only names: what was
+        # asked is not there; a compound formulation (一主两副五片区) is shown where the plan uses it
+        unexpanded = not defining and bool(SIMPLE_NUMBERED_RE.fullmatch(term) or re.fullmatch(r"\d{3,}", term))
+        lines = [f"原文未展开“{term}”的具体含义，它出现在：" if unexpanded else f"建议对“{term}”的表述："]
+        lines += [f"- {s}{marker(u)}" for u, s in defining[:3]]
+        lines += [f"- {s}{marker(u)}" for u, s in others[: max(0, 4 - len(lines))]]
         units = list({id(u): u for u, _ in defining + others}.values())
-        # a numbered formulation (五大支撑, 33618) the plan only names: what was asked is not there
-        unexpanded = not defining and bool(numeral or re.fullmatch(r"\d{3,}", term))
         return Draft("\n".join(lines), units, refused=unexpanded, route="explain")
 
 
@@ -335,7 +333,7 @@ class ShapeComposer:
         best = None
         for hit in retrieval.hits[:5]:
             for sentence in full_sentences(hit.unit):
-                for start, end, items in enumerations(sentence):
+                for start, end, items in enumerations(sentence) + quoted_runs(sentence):
                     if len(items) != n:
                         continue
                     shared = sum(1 for i in items if set(i) & rest) / n

@@ -136,6 +136,13 @@ def check_derived(claim: Derived, units: list[Unit], facts: set[str]) -> tuple[b
     return False, set()
 
 
+def _framing_numbers_ok(text: str, units: list[Unit]) -> bool:
+    """Framing states no number of its own; a quoted term it names (“33618”) must be the plan's."""
+    unquoted = re.sub(r"“[^”]{1,30}”", " ", text)
+    quoted = " ".join(re.findall(r"“([^”]{1,30})”", text))
+    return not numbers_in(unquoted) and all(any(n in normalize(u.text) for u in units) for n in numbers_in(quoted))
+
+
 def _derived_for(content: str, derived: list[Derived]) -> Derived | None:
     key = normalize(content).strip().lstrip("-·• ")
     return next((d for d in derived if normalize(d.sentence).strip().lstrip("-·• ") == key), None)
@@ -156,7 +163,7 @@ def verify(text: str, allowed: dict[str, Unit], derived: list[Derived] = (),
         kept_parts = []
         whole = CANONICAL_RE.sub("", line).strip().lstrip("-·• ").strip()
         claim = _derived_for(whole, list(derived))
-        if claim is None and FRAMING_RE.fullmatch(whole) and not numbers_in(whole):
+        if claim is None and FRAMING_RE.fullmatch(whole) and _framing_numbers_ok(whole, allowed_units):
             kept_lines.append(line)
             continue
         if claim is not None:

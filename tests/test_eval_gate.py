@@ -1,8 +1,12 @@
 """The dev-set gate: retrieval and answer figures must reach eval/gate.json and beat the naive baseline."""
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from eval.__main__ import DEV_SET
-from eval.gate import check_gate
+from eval.gate import check_gate, frozen_file
 from eval.runner import evaluate, print_table, read_questions
 
 
@@ -29,6 +33,40 @@ def test_dev_set_gate(assistant, capsys, tmp_path):
     failures = check_gate(summaries["ours"], summaries["baseline"])
     with capsys.disabled():
         print("\n=== dev set (python -m eval --baseline): ours / naive baseline ===")
+        print_table(summaries)
+        print("gate failures:", failures or "none")
+    assert errors == 0
+    assert not failures
+
+
+def test_blind_set_is_frozen_and_well_formed(assistant):
+    path = frozen_file("blind")
+    rows = read_questions(path)
+    questions = [q for _, q, _ in rows if q is not None]
+    assert len(questions) == len(rows) >= 150
+    assert {q.voice for q in questions} >= {"cadre", "journalist", "resident"}
+    assert sum(bool(q.turns) for q in questions) >= 20
+    assert sum(q.type in ("count", "compare", "structure") for q in questions) >= 15
+    assert sum(not q.answerable for q in questions) >= 15
+    units = {u.ref for u in assistant.index.units}
+    assert all(ref in units for q in questions for ref in q.articles)
+
+
+def test_edited_frozen_set_is_refused(tmp_path):
+    gate = tmp_path / "gate.json"
+    (tmp_path / "blind.jsonl").write_text('{"id": "x", "question": "q"}\n', encoding="utf-8")
+    gate.write_text('{"blind": {"file": "blind.jsonl", "sha256": "0"}}', encoding="utf-8")
+    with pytest.raises(ValueError, match="edited"):
+        frozen_file("blind", gate)
+
+
+@pytest.mark.parametrize("section", ["blind", "dev2"])
+def test_independent_sets_gate(assistant, capsys, tmp_path, section):
+    path = frozen_file(section) if section == "blind" else Path(__file__).parents[1] / "eval" / "dev2.jsonl"
+    summaries, errors = evaluate(assistant, path, tmp_path / "pred.jsonl")
+    failures = check_gate(summaries["ours"], None, section=section)
+    with capsys.disabled():
+        print(f"\n=== {section} set (python -m eval --questions eval/{path.name} --gate-set {section}) ===")
         print_table(summaries)
         print("gate failures:", failures or "none")
     assert errors == 0
