@@ -282,6 +282,7 @@ class Understander:
         self.analyzer = analyzer
         self.kb_text = normalize(kb_text)
         self.places = places
+        jieba.posseg.lcut("黔江")              # loads the part-of-speech dictionary now, not on the first question
         self.absent_topics = sorted({normalize(w) for w in absent_topics if normalize(w) not in self.kb_text},
                                     key=len, reverse=True)
 
