@@ -28,6 +28,7 @@ from .understand import LOCATE_RE, Understander, periods_of, shape_of, struct_re
 MAX_TURNS = 20
 MORE_RE = re.compile(r"^(?:那)?(?:还有吗|还有呢|还有别的吗|还有其他的吗|还有没有|还有别的没|还有啥|继续|更多|再多说一些|还有什么|再说说|接着说)[？?。!！]*$")
 ORDINAL_RE = re.compile(rf"^(?:那)?第([{CN_NUMERALS}]{{1,2}})(?:条|个|点|项)(?:具体)?(?:怎么说|讲了什么|说了什么|内容|是什么|呢|详细说说|展开说说)?[？?。]*$")
+ITEM_ORDINAL_RE = re.compile(rf"^(?:那)?第([{CN_NUMERALS}]{{1,2}})(?:个|项|点|家|处)(.{{0,14}}?)[？?。]*$")
 ELLIPSIS_RE = re.compile(r"^(?:那|那么|那个|那如果|那要是|如果是|换成|要是)|呢[？?。]*$")
 ANAPHORA_RE = re.compile(r"^(?:它|它们|这个|这些|这项|这条|该|其|其中|哪个|哪一个|哪条|哪项|哪些|这里|上面|刚才)|(?:它|它们|这个|这些|其中)")
 CORRECTION_RE = re.compile(r"^(?:我)?(?:说的是|问的是|是说|指的是|不是.{0,8}是)")
@@ -99,6 +100,14 @@ def follow(text: str, conversation: Conversation | None, understander: Understan
         return prev.with_(followup="more")
     ordinal = ORDINAL_RE.match(norm)
     refs = cited_refs(last.answer)
+    item = ITEM_ORDINAL_RE.match(norm)
+    items = next((d.items for d in last.answer.derived if d.kind == "items"), ())
+    if item and items and 1 <= cn_to_int(item.group(1)) <= len(items):
+        # "第二个具体要干什么" after "共4个：A、B、C、D": the question about B
+        named = items[cn_to_int(item.group(1)) - 1]
+        rest = item.group(2) or "是什么"
+        return understander.understand(f"{named}{rest}", scope).with_(
+            followup="ordinal", note=f"（按上一回答列出的顺序，第{item.group(1)}个指“{named}”）")
     if ordinal and len(refs) >= 2:
         n = cn_to_int(ordinal.group(1))
         if 1 <= n <= len(refs):
@@ -141,5 +150,5 @@ def follow(text: str, conversation: Conversation | None, understander: Understan
                         all_mentions=fresh.all_mentions, list_all=fresh.list_all, absent=fresh.absent,
                         opinion=fresh.opinion, stripped=fresh.stripped, struct=None, note="")
     if anaphoric and not elliptical:
-        return merged.with_(text="".join(prev.topic) + "：" + re.sub(r"[?？。]*$", "？", norm))
+        return merged.with_(text="".join(prev.topic) + "：" + norm.rstrip("?？。") + "？")
     return merged.with_(text=rewrite_text(merged))

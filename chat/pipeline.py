@@ -8,7 +8,6 @@ through the same understanding, retrieval and verification; only open shapes go 
 """
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Iterator
@@ -20,18 +19,17 @@ from config import SETTINGS, Settings
 from ingest.lexical import read_word_list
 
 from .answer import Answer
+from .compose import ShapeRouter
 from .conversation import Conversation, follow
 from .evidence import Evidence, EvidenceJudge
 from .extractive import Draft, ExtractiveComposer
 from .figures import FigureAnswerer
 from .inputs import Prepared, QuestionError, prepare_question
-from .mentions import find_mentions, source_of
-from .query import Query, Shape, StructKind
+from .query import Query, Shape
 from .places import PlaceResolver
-from .refusal import META_REQUEST, OPINION, OTHER_REGION, absent_note, refuse
 from .retrieve import HybridRetriever, Retrieval
 from .shapes import ShapeComposer
-from .structure import StructureComposer, article_draft, structure_facts
+from .structure import StructureComposer, structure_facts
 from .understand import Understander
 from .verify import CANONICAL_RE, normalize_markers, verify
 
@@ -41,11 +39,7 @@ LLM_UNVERIFIED = "模型的回答未能通过引文核验，以下为原文摘�
 LLM_NOT_FOUND = "模型未能从所给条文中作答，以下为原文摘录回答。"
 LLM_MIN_KEPT_CHARS = 20          # verified model text shorter than this is no answer (e.g. an echoed heading)
 LLM_MIN_KEPT_SHARE = 0.5         # … and so is one that lost more than half of what it wrote
-CJK_RE = re.compile(r"[\u4e00-\u9fff]")
-PART_ASKED_RE = re.compile(r"哪一部分|哪个部分|哪部分|第几部分|哪一块|哪个板块")
-NO_COUNT = "建议原文未给出这一具体数量。"
 STRIPPED_NOTICE = "问题中对助手的指令已忽略，只回答关于建议的问题。"
-SPECIFIC_ROUTES = ("figure", "figure-period", "count", "compare")   # the shape found its own evidence
 
 
 @dataclass(frozen=True)
@@ -100,6 +94,8 @@ class Assistant:
         self.structure = StructureComposer(self.index)
         self.facts = structure_facts(self.index)
         self.judge = EvidenceJudge(self.index, analyzer, settings.evidence)
+        self.router = ShapeRouter(self.index, retriever, settings, self.composer, self.figures, self.shapes,
+                                  self.structure, self.judge)
         absent_path = settings.paths.lexicon_dir / "absent_topics.txt"
         kb_text = "\n".join(u.text for u in self.index.units)
         self.understander = Understander(analyzer, kb_text, read_word_list(absent_path) if absent_path.exists() else [],
@@ -168,8 +164,12 @@ class Assistant:
         k = self.settings.retrieval.default_k * (2 if query.followup == "more" else 1)
         turn.retrieval = self.retriever.search(query.text, k, turn.doc_id,
                                                include_header=query.shape is Shape.METADATA)
-        turn.part_retrievals = [(part.with_(periods=part.periods or query.periods),
-                                 self.retriever.search(part.text, k, turn.doc_id)) for part in query.parts]
+        parts = [part.with_(periods=part.periods or query.periods,
+                            topic=part.topic if any(len(w) >= 2 for w in part.topic) else query.topic)
+                 for part in query.parts]                    # "城市人口2030年比2025年…": 2025年 has no topic
+        turn.part_retrievals = [(part, self.retriever.search(part.text if part.topic is not query.topic
+                                                             else f"{''.join(query.topic)}{part.text}", k, turn.doc_id))
+                                for part in parts]
         turn.allowed = {h.unit.label: h.unit for h in turn.retrieval.hits}
         for _, retrieval in turn.part_retrievals:
             turn.allowed.update({h.unit.label: h.unit for h in retrieval.hits})
@@ -185,7 +185,7 @@ class Assistant:
     def _compose_deltas(self, turn: TurnState) -> Iterator[str]:
         """Sets ``turn.draft``, yielding the text as it is produced (a model's raw deltas)."""
         t0 = time.perf_counter()
-        extractive = self._extractive_draft(turn)
+        extractive = self.router.draft(turn)
         if self._uses_llm(turn, extractive):
             parts: list[str] = []
             try:
@@ -200,110 +200,6 @@ class Assistant:
             turn.draft = extractive
             yield from turn.draft.text.splitlines(keepends=True)
         turn.lap("compose", t0)
-
-    # ---- extractive composition by shape ----------------------------------------------------
-    def _extractive_draft(self, turn: TurnState) -> Draft:
-        query, retrieval = turn.query, turn.retrieval
-        if query.shape is Shape.ASSISTANT:
-            return refuse("", None, reason=META_REQUEST)
-        if query.followup == "more":
-            shown = {c.ref for c in turn.conversation.last.answer.citations}
-            return self.composer.listing(replace(retrieval, hits=[h for h in retrieval.hits if h.ref not in shown]))
-        if query.followup == "ordinal":
-            draft = article_draft(self.index.unit(query.ordinal_ref, turn.doc_id))
-            draft.notices.append(query.note)
-            return draft
-        if query.other_region:
-            titles = "、".join(f"《{d.title}》" for d in self.index.documents)
-            return refuse(query.other_region, retrieval, reason=OTHER_REGION.format(region=query.other_region,
-                                                                                     titles=titles))
-        if query.opinion:
-            return refuse("", retrieval, reason=OPINION)
-        if query.shape is Shape.METADATA:
-            return self.structure.header(turn.doc_id)
-        if query.shape in (Shape.STRUCTURE, Shape.COUNT) and query.struct is not None and (
-                query.shape is Shape.STRUCTURE or query.struct.kind is StructKind.DOCUMENT):
-            return self.structure.lookup(query, turn.doc_id)
-        if query.shape is Shape.GENERAL:
-            pasted = source_of(self.index, query.text, turn.doc_id)
-            if pasted is not None:
-                draft = article_draft(pasted)
-                draft.notices.append(f"所输入的文字出自{pasted.label}。")
-                return draft
-        if query.shape is Shape.LOCATE and query.all_mentions:
-            found = self._mentions(query.term, turn)
-            if found is not None:
-                return found
-        draft = self._by_shape(turn)
-        specific = draft.route in SPECIFIC_ROUTES and bool(draft.text)
-        carried_by_absent = turn.evidence.absent_share >= self.settings.evidence.absent_share_max
-        by_words = CJK_RE.search(query.text) is not None    # an English question is judged by meaning alone
-        if carried_by_absent or (by_words and not specific and not self.judge.strong(turn.evidence)):
-            words = query.absent or turn.evidence.missing
-            return refuse(words[0] if words else "", retrieval)
-        if not draft.text:
-            draft = self.composer.general(retrieval)
-        if (query.absent or query.broader) and not draft.refused:
-            draft.text = absent_note(query.absent, query.broader) + "\n" + draft.text
-        return draft
-
-    def _by_shape(self, turn: TurnState) -> Draft:
-        query, retrieval, doc = turn.query, turn.retrieval, turn.doc_id
-        shape = query.shape
-        if shape is Shape.FIGURE and turn.part_retrievals:
-            drafts = [self.figures.answer(part, r, doc) for part, r in turn.part_retrievals]
-            return _join(drafts, "figure")
-        if shape is Shape.FIGURE:
-            return self.figures.answer(query, retrieval, doc)
-        if shape is Shape.COUNT:
-            stated = self.figures.answer(query, retrieval, doc, measure_units=self.shapes.count_units(query))
-            if stated.route == "figure" and not turn.part_retrievals:
-                return stated                                # the plan states the count: 精简子企业22家
-            drafts = [self.shapes.count(part, r) for part, r in turn.part_retrievals] or [self.shapes.count(query, retrieval)]
-            drafts = [d for d in drafts if d is not None]
-            if drafts:
-                return _join(drafts, "count")
-            return self.shapes.stated_quantity(query, retrieval) or refuse(
-                "", retrieval, reason=NO_COUNT)
-        if shape is Shape.COMPARE:
-            draft = self.shapes.compare(turn.part_retrievals, doc) if len(turn.part_retrievals) >= 2 else None
-            if draft is not None and draft.text:
-                return draft
-            return _join([self.composer.general(r) for _, r in turn.part_retrievals] or
-                         [self.composer.general(retrieval)], "compare")
-        if shape is Shape.LIST:
-            return self.shapes.list_all(retrieval) if query.list_all else self.composer.listing(retrieval)
-        if shape is Shape.LOCATE:
-            if query.focus_refs:                       # "这在第几条": where the last answer came from
-                focused = [h for h in retrieval.hits if h.ref in query.focus_refs]
-                retrieval = replace(retrieval, hits=focused + [h for h in retrieval.hits if h not in focused])
-            if PART_ASKED_RE.search(query.text) and retrieval.hits:
-                part = self.structure.part_of(retrieval.hits[0].unit)
-                if part is not None:
-                    return part
-            return self.composer.locate(retrieval)
-        if shape is Shape.YESNO:
-            return self.shapes.yesno(retrieval, covered=turn.evidence.coverage >= self.settings.evidence.yes_coverage)
-        if shape is Shape.EXPLAIN:
-            return self.shapes.explain(query, retrieval, doc) or self.composer.general(retrieval)
-        return self.composer.general(retrieval)
-
-    def _mentions(self, term: str, turn: TurnState) -> Draft | None:
-        """Every unit naming the term (or, failing that, one of its plan-term expansions)."""
-        for candidate in [term, *self.retriever.analyzer.expansions(term)]:
-            found = find_mentions(self.index, candidate, turn.doc_id)
-            if found:
-                return self.composer.mentions(candidate, found)
-        # worded differently in the plan (黔江至吉首高铁 / 黔江至吉首高速铁路 / 渝湘高铁(黔江至吉首段)):
-        # the units naming all of the term's rare words
-        words = [w for w in self.retriever.analyzer.content_words(term) if len(w) >= 2]
-        rare = [w for w in words if self.judge.idf(w) >= self.settings.evidence.rare_idf
-                and any(w in t for t in self.judge.unit_texts)]
-        if rare:
-            found = find_mentions(self.index, "、".join(rare), turn.doc_id)
-            if found:
-                return self.composer.mentions("”“".join(rare), found)
-        return None
 
     # ---- LLM backends -------------------------------------------------------------------------
     def _uses_llm(self, turn: TurnState, extractive: Draft) -> bool:
@@ -386,13 +282,3 @@ class Assistant:
         if turn.conversation is not None:
             turn.conversation.add(turn.question, turn.query, answer)
         return answer
-
-
-def _join(drafts: list[Draft], route: str) -> Draft:
-    """Several part answers as one draft (one block per part)."""
-    drafts = [d for d in drafts if d is not None and d.text]
-    if not drafts:
-        return Draft("", [], route=route)
-    units = list({id(u): u for d in drafts for u in d.units}.values())
-    return Draft("\n".join(d.text for d in drafts), units, refused=all(d.refused for d in drafts), route=route,
-                 notices=[n for d in drafts for n in d.notices], derived=[x for d in drafts for x in d.derived])

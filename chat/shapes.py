@@ -161,6 +161,9 @@ class ShapeComposer:
             for m in STATED_COUNT_RE.finditer(text):
                 if m.group(2) != word and not (word == "个" and m.group(2) == "大"):
                     continue
+                counted = normalize(text[m.end(): m.end() + 6])          # 四次亲临黔江调研: what is counted
+                if not any(len(k) >= 2 and k in counted for k in keys):
+                    continue                                               # 6大机遇 is no count of 战略定位
                 hit = _near_share(keys, normalize(text[max(0, m.start() - 12): m.end() + 12]))
                 n = _numeral(m.group(1))
                 if n and hit > 0 and (best is None or sp.score + hit + 0.5 > best[0]):
@@ -178,7 +181,8 @@ class ShapeComposer:
                 if (best is None or score > best[0]) and on_topic:
                     best = (score, hit.unit, "\n".join(f"——{d}。" for d in dashes), dashes)
             heads = [k for k in keys if len(k) >= 2]
-            if rank == 0 and heads:                               # 碧水保卫战、蓝天保卫战、净土保卫战
+            rare = bool(heads) and sum(heads[-1] in normalize(u.text) for u in self.index.units) <= 3
+            if rank == 0 and heads and rare:                      # 碧水保卫战、蓝天保卫战、净土保卫战
                 head = heads[-1]
                 terms = list(dict.fromkeys(re.findall(rf"[\u4e00-\u9fff]{{2}}{re.escape(head)}", hit.unit.text)))
                 terms = [t for t in terms if not any(t.startswith(x) for x in ("打好", "打赢", "实施", "推进", "加强"))]

@@ -54,7 +54,7 @@ GENERIC_TERMS = {"内容", "项目", "措施", "举措", "政策", "安排", "�
 LOCATE_RE = re.compile(r"第几条|哪一条|哪条|哪几条|哪几处|哪个部分|哪一部分|哪部分|在哪里(?:提|讲|说|写)|写在哪|出自哪|哪一节|第几部分")
 COMPARE_RE = re.compile(r"(?:哪个|哪项|哪一个|谁|哪种|哪边).{0,4}?(?:更|最|比较)?[高低大小多少快慢强弱重]"
                         r"|区别|差别|不同|对比|相比|比较|差多少|差距多大|比.{1,12}(?:高|低|大|小|多|少)(?:多少|几)")
-COUNT_RE = re.compile(r"(?<![第哪])(?:几|多少)(?:个(?!百分点|小时|月|点|人|钟头)|项|所|家|条|次|座|大|种|类|名|位|批|处|张|支|场|届|轮|片区|件)"
+COUNT_RE = re.compile(r"(?<![第哪这那])(?:几|多少)(?:个(?!百分点|小时|月|点|人|钟头)|项|所|家|条|次|座|大|种|类|名|位|批|处|张|支|场|届|轮|片区|件)"
                       r"|一共有?(?:几|多少)|数量")
 FIGURE_RE = re.compile(r"哪一年|哪年|几几年|几个点|几个百分点|几个小时|多少小时|多久|多长时间|多少|百分之几|几成|比例|比重|比率|占比|多大|多高|多长|多远|多快|多宽|规模|数值|指标值|增速"
                        r"|增长率|几倍|翻番|排第几|排名|几个百分点|好多|好大|几万|几千|几百|几亿|几年")
@@ -69,6 +69,8 @@ QUOTED_RE = re.compile(r"[“\"‘「『]([^”\"’」』]{2,20})[”\"’」�
 
 RESULT_RE = re.compile(r"已|去年|今年|这五年|过去|五年来|截至|截止|取得|达到了|成就|成效")
 GOAL_RE = re.compile(r"期末|要达到|要到|目标|计划|打算|要")
+PERIOD_PHRASE_RE = re.compile(r"(?:到)?20\d\d年?|“?十[四五]五”?(?:末|期间|时期)?|现在|目前|五年后")
+FROM_TO_RE = re.compile(r"[从由](?:现在|目前|2025年?|十四五末?)?.{0,8}(?:增加|提高|扩大|提升|增长|上升|下降|降低|缩小|调整|扩)到")
 VISION_RE = re.compile(r"2035|二〇三五|远景|长远")
 EXPLICIT_RESULT_RE = re.compile(r"2025|二〇二五|十四五|现在|目前|如今|现状|当前|眼下|已经")
 EXPLICIT_GOAL_RE = re.compile(r"20(?:2[6-9]|30)|二〇三〇|十五五|五年后|五年以后|未来五年|今后五年|到时候|规划期末|将来|以后|未来")
@@ -146,6 +148,8 @@ def strip_instructions(text: str) -> tuple[str, tuple[str, ...]]:
 
 def periods_of(text: str) -> frozenset[Period]:
     """The time frames a question asks about; several are allowed, none means all."""
+    if FROM_TO_RE.search(text):
+        return frozenset({Period.RESULT, Period.GOAL})      # "从现在的多少增加到多少"
     found = set()
     if VISION_RE.search(text):
         found.add(Period.VISION)
@@ -250,6 +254,9 @@ def shape_of(text: str, struct: StructRef | None) -> Shape:
 def split_parts(text: str, shape: Shape) -> list[str]:
     """One text per thing asked: "面积多大、住了多少人" → two; "A和B哪个高" → A, B."""
     if shape is Shape.COMPARE:
+        than = re.match(r"^(.{2,20}?)(?<![占对相百无])比(?![例重率较])(.{2,16}?)(?:多|少|高|低|大|小|快|慢|强|弱)", text)
+        if than:                                  # "城市人口2030年比2025年多多少": A, B
+            return [than.group(1).strip("，, 的"), than.group(2).strip("，, 的")]
         match = COMPARE_RE.search(text)
         core = text[: match.start()] if match and match.start() > 0 else text
         core = [c for c in re.split(r"[，,？?]", core) if c.strip()]
@@ -259,10 +266,19 @@ def split_parts(text: str, shape: Shape) -> list[str]:
         return items if len(items) >= 2 else []
     if shape not in (Shape.FIGURE, Shape.COUNT):
         return []
-    clauses = [c for c in SPLIT_RE.split(text) if c.strip()]
-    asking = [c for c in clauses if FIGURE_RE.search(c) or COUNT_RE.search(c)]
-    if len(asking) < 2:
+    clauses = [c for c in re.split(r"(?<=呢)|[，,、；;？?]|又|还有|以及|另外", text) if c and c.strip()]
+    asking, whole = [], []
+    for c in clauses:
+        if FIGURE_RE.search(c) or COUNT_RE.search(c):
+            asking.append(c)
+        elif asking and c.strip().endswith("呢") and len(c.strip()) >= 3:      # "…是多少？城市人口呢？"
+            wh = FIGURE_RE.search(asking[0]) or COUNT_RE.search(asking[0])
+            when = "".join(PERIOD_PHRASE_RE.findall(asking[0]))
+            whole.append(when + re.sub(r"^(?:那|那么)?|呢$", "", c.strip()) + asking[0][wh.start():])
+    if len(asking) + len(whole) < 2:
         return []
+    if not asking[1:]:
+        return asking + whole
     first = asking[0]
     wh = (FIGURE_RE.search(first) or COUNT_RE.search(first)).start()
     subject = re.sub(r"(?:有|是|要|能|会)?$", "", first[:wh])
@@ -271,7 +287,7 @@ def split_parts(text: str, shape: Shape) -> list[str]:
     parts = [first]
     for clause in asking[1:]:
         parts.append(clause if any(w in clause for w in subject[-2:] if w.strip()) else subject + clause)
-    return parts
+    return parts + whole
 
 
 class Understander:
@@ -290,7 +306,8 @@ class Understander:
         """Content words that say what the question is about (form and period words removed)."""
         out = []
         for word in self.analyzer.content_words(text):
-            if word in FORM_WORDS or FORM_WORD_RE.match(word) or (len(word) == 1 and not word.isalnum()):
+            if (word in FORM_WORDS or FORM_WORD_RE.match(word) or (len(word) == 1 and not word.isalnum())
+                    or re.fullmatch(r"(?:那|这|那么|到)(?:到|么|个|些|样)?", word)):
                 continue
             if word not in out:
                 out.append(word)
@@ -316,7 +333,7 @@ class Understander:
                 found.append(word)
         for match in PLACE_NAME_RE.finditer(norm):     # 石家镇: a town the documents never name
             name, stem = match.group(0), match.group(1)
-            if (name not in self.kb_text and name not in found
+            if (name not in self.kb_text and name not in found and not re.search(r"多少|几|哪|什么|啥", stem)
                     and not any(stem[i:i + 2] in self.kb_text for i in range(len(stem) - 1))):
                 found.append(name)
         for code in CODE_RE.findall(norm):             # T3航站楼 where the plan has T2: a code it never uses

@@ -81,9 +81,10 @@ class LexicalAnalyzer:
         norm = normalize(text)
         return self.words(norm) + bigrams(norm)
 
-    def content_words(self, question: str) -> list[str]:
-        """The question's precise-mode words with stop words removed."""
-        words = [w for w in self._jieba.cut(normalize(question)) if WORD_RE.fullmatch(w)]
+    def content_words(self, question: str, hmm: bool = True) -> list[str]:
+        """The question's precise-mode words with stop words removed (``hmm=False``: dictionary words
+        only, no guessed new words such as 镇有 in 重点镇有哪些)."""
+        words = [w for w in self._jieba.cut(normalize(question), HMM=hmm) if WORD_RE.fullmatch(w)]
         return [w for w in words if w not in self.stopwords]
 
     def query_tokens(self, question: str) -> list[str]:

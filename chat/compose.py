@@ -1,0 +1,173 @@
+"""Extractive composition by shape, after the evidence has been weighed.
+
+Exact routes come first (requests to the assistant, other regions' plans, opinions, document
+metadata and structure, every mention of a term); then the retrieved evidence decides whether
+to answer at all (``chat.evidence``), unless the shape found its own evidence (a figure row, a
+count); then the answer is composed by the Query's shape.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from config import Settings
+from ingest.index import KnowledgeIndex
+
+from .evidence import EvidenceJudge
+from .extractive import Draft, ExtractiveComposer
+from .figures import FigureAnswerer
+from .mentions import find_mentions, source_of
+from .query import Shape, StructKind
+from .refusal import META_REQUEST, OPINION, OTHER_REGION, absent_note, refuse
+from .retrieve import Hit, HybridRetriever
+from .shapes import ShapeComposer
+from .structure import StructureComposer, article_draft
+
+if TYPE_CHECKING:
+    from .pipeline import TurnState
+
+CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+PART_ASKED_RE = re.compile(r"哪一部分|哪个部分|哪部分|第几部分|哪一块|哪个板块")
+NO_COUNT = "建议原文未给出这一具体数量。"
+SPECIFIC_ROUTES = ("figure", "figure-period", "count", "compare")   # the shape found its own evidence
+
+
+class ShapeRouter:
+    """Routes a turn to the composer of its shape; ``draft(turn)`` is the extractive answer."""
+
+    def __init__(self, index: KnowledgeIndex, retriever: HybridRetriever, settings: Settings,
+                 composer: ExtractiveComposer, figures: FigureAnswerer, shapes: ShapeComposer,
+                 structure: StructureComposer, judge: EvidenceJudge):
+        self.index = index
+        self.retriever = retriever
+        self.settings = settings
+        self.composer = composer
+        self.figures = figures
+        self.shapes = shapes
+        self.structure = structure
+        self.judge = judge
+
+    def draft(self, turn: "TurnState") -> Draft:
+        """The extractive answer of a turn: exact routes first, then the evidence decides, then the shape."""
+        query, retrieval = turn.query, turn.retrieval
+        if query.shape is Shape.ASSISTANT:
+            return refuse("", None, reason=META_REQUEST)
+        if query.followup == "more":
+            shown = {c.ref for c in turn.conversation.last.answer.citations}
+            return self.composer.listing(replace(retrieval, hits=[h for h in retrieval.hits if h.ref not in shown]))
+        if query.followup == "ordinal" and query.ordinal_ref is not None:
+            draft = article_draft(self.index.unit(query.ordinal_ref, turn.doc_id))
+            draft.notices.append(query.note)
+            return draft
+        if query.other_region:
+            titles = "、".join(f"《{d.title}》" for d in self.index.documents)
+            return refuse(query.other_region, retrieval, reason=OTHER_REGION.format(region=query.other_region,
+                                                                                     titles=titles))
+        if query.opinion:
+            return refuse("", retrieval, reason=OPINION)
+        if query.shape is Shape.METADATA:
+            return self.structure.header(turn.doc_id)
+        if query.shape in (Shape.STRUCTURE, Shape.COUNT) and query.struct is not None and (
+                query.shape is Shape.STRUCTURE or query.struct.kind is StructKind.DOCUMENT):
+            if query.struct.kind is StructKind.ARTICLE and PART_ASKED_RE.search(query.text):
+                unit = self.index.unit(str(query.struct.number), turn.doc_id)   # "第36条在哪个部分？"
+                part = self.structure.part_of(unit) if unit is not None else None
+                if part is not None:
+                    return part
+            return self.structure.lookup(query, turn.doc_id)
+        if query.shape is Shape.GENERAL:
+            pasted = source_of(self.index, query.text, turn.doc_id)
+            if pasted is not None:
+                draft = article_draft(pasted)
+                draft.notices.append(f"所输入的文字出自{pasted.label}。")
+                return draft
+        if query.shape is Shape.LOCATE and query.all_mentions:
+            found = self._mentions(query.term, turn)
+            if found is not None:
+                return found
+        draft = self._by_shape(turn)
+        specific = draft.route in SPECIFIC_ROUTES and bool(draft.text)
+        carried_by_absent = turn.evidence.absent_share >= self.settings.evidence.absent_share_max
+        by_words = CJK_RE.search(query.text) is not None    # an English question is judged by meaning alone
+        if carried_by_absent or (by_words and not specific and not self.judge.strong(turn.evidence)):
+            words = query.absent or turn.evidence.missing
+            return refuse(words[0] if words else "", retrieval)
+        if not draft.text:
+            draft = self.composer.general(retrieval)
+        if (query.absent or query.broader) and not draft.refused:
+            draft.text = absent_note(query.absent, query.broader) + "\n" + draft.text
+        if query.followup == "ordinal" and query.note:
+            draft.notices.append(query.note)
+        return draft
+
+    def _by_shape(self, turn: "TurnState") -> Draft:
+        query, retrieval, doc = turn.query, turn.retrieval, turn.doc_id
+        shape = query.shape
+        if shape is Shape.FIGURE and turn.part_retrievals:
+            drafts = [self.figures.answer(part, r, doc) for part, r in turn.part_retrievals]
+            return _join(drafts, "figure")
+        if shape is Shape.FIGURE:
+            return self.figures.answer(query, retrieval, doc)
+        if shape is Shape.COUNT:
+            stated = self.figures.answer(query, retrieval, doc, measure_units=self.shapes.count_units(query))
+            if stated.route == "figure" and not turn.part_retrievals:
+                return stated                                # the plan states the count: 精简子企业22家
+            drafts = [self.shapes.count(part, r) for part, r in turn.part_retrievals] or [self.shapes.count(query, retrieval)]
+            drafts = [d for d in drafts if d is not None]
+            if drafts:
+                return _join(drafts, "count")
+            return self.shapes.stated_quantity(query, retrieval) or refuse(
+                "", retrieval, reason=NO_COUNT)
+        if shape is Shape.COMPARE:
+            draft = self.shapes.compare(turn.part_retrievals, doc) if len(turn.part_retrievals) >= 2 else None
+            if draft is not None and draft.text:
+                return draft
+            return _join([self.composer.general(r) for _, r in turn.part_retrievals] or
+                         [self.composer.general(retrieval)], "compare")
+        if shape is Shape.LIST:
+            return self.shapes.list_all(retrieval) if query.list_all else self.composer.listing(retrieval)
+        if shape is Shape.LOCATE:
+            if query.focus_refs:                       # "它在哪一条": where the last answer came from
+                units = [(i, u) for i, u in enumerate(self.index.units) if u.ref in query.focus_refs
+                         and (turn.doc_id is None or u.doc_id == turn.doc_id)]
+                focused = [Hit(u, i, 1.0, 0.0, 0.0) for i, u in units]
+                retrieval = replace(retrieval, hits=focused + [h for h in retrieval.hits
+                                                               if h.ref not in query.focus_refs])
+            if PART_ASKED_RE.search(query.text) and retrieval.hits:
+                part = self.structure.part_of(retrieval.hits[0].unit)
+                if part is not None:
+                    return part
+            return self.composer.locate(retrieval)
+        if shape is Shape.YESNO:
+            return self.shapes.yesno(retrieval, covered=turn.evidence.coverage >= self.settings.evidence.yes_coverage)
+        if shape is Shape.EXPLAIN:
+            return self.shapes.explain(query, retrieval, doc) or self.composer.general(retrieval)
+        return self.composer.general(retrieval)
+
+    def _mentions(self, term: str, turn: "TurnState") -> Draft | None:
+        """Every unit naming the term (or, failing that, one of its plan-term expansions)."""
+        for candidate in [term, *self.retriever.analyzer.expansions(term)]:
+            found = find_mentions(self.index, candidate, turn.doc_id)
+            if found:
+                return self.composer.mentions(candidate, found)
+        # worded differently in the plan (黔江至吉首高铁 / 黔江至吉首高速铁路 / 渝湘高铁(黔江至吉首段)):
+        # the units naming all of the term's rare words
+        words = [w for w in self.retriever.analyzer.content_words(term) if len(w) >= 2]
+        rare = [w for w in words if self.judge.idf(w) >= self.settings.evidence.rare_idf
+                and any(w in t for t in self.judge.unit_texts)]
+        if rare:
+            found = find_mentions(self.index, "、".join(rare), turn.doc_id)
+            if found:
+                return self.composer.mentions("”“".join(rare), found)
+        return None
+
+
+def _join(drafts: list[Draft], route: str) -> Draft:
+    """Several part answers as one draft (one block per part)."""
+    drafts = [d for d in drafts if d is not None and d.text]
+    if not drafts:
+        return Draft("", [], route=route)
+    units = list({id(u): u for d in drafts for u in d.units}.values())
+    return Draft("\n".join(d.text for d in drafts), units, refused=all(d.refused for d in drafts), route=route,
+                 notices=[n for d in drafts for n in d.notices], derived=[x for d in drafts for x in d.derived])
