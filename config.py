@@ -87,7 +87,7 @@ class FigureSettings:
                                         # sharing its words (城里住 ~ 城市人口 0.889; 新房 ~ 地区生产总值 0.815)
     dense_floor: float = 0.80           # e5 cosines live in ~0.80–0.92: closeness = (cos - floor) / span
     dense_span: float = 0.12
-    min_topic_share: float = 0.4        # a row needs this much of the topic near its figure, or the above
+    min_topic_share: float = 0.3        # a row needs this much of the topic near its figure, or the above
     lexical_match: float = 0.5          # once a row has this much, rows matched by meaning alone drop out
 
 
