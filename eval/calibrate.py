@@ -42,7 +42,8 @@ class Row:
 def features(assistant, questions) -> list[Row]:
     """One Row per question, through the pipeline's own steps with the evidence gate open."""
     from chat.conversation import Conversation
-    from chat.pipeline import SPECIFIC_ROUTES, TurnState
+    from chat.compose import SPECIFIC_ROUTES
+    from chat.pipeline import TurnState
     from chat.inputs import prepare_question
 
     base = assistant.judge.settings
@@ -53,12 +54,12 @@ def features(assistant, questions) -> list[Row]:
         for earlier in q.turns:
             assistant.ask(earlier, conversation)
         assistant.judge.settings = open_gate
-        assistant.settings = replace(assistant.settings, evidence=open_gate)
+        assistant.settings = assistant.router.settings = replace(assistant.settings, evidence=open_gate)
         turn = assistant._retrieve(assistant._understand(TurnState(prepare_question(q.question),
                                                                    conversation=conversation)))
-        draft = assistant._extractive_draft(turn)
+        draft = assistant.router.draft(turn)
         assistant.judge.settings = base
-        assistant.settings = replace(assistant.settings, evidence=base)
+        assistant.settings = assistant.router.settings = replace(assistant.settings, evidence=base)
         rows.append(Row(turn.evidence, q.answerable, draft.refused, draft.route not in UNGATED_ROUTES,
                         draft.route in SPECIFIC_ROUTES))
     return rows

@@ -71,3 +71,19 @@ def test_independent_sets_gate(assistant, capsys, tmp_path, section):
         print("gate failures:", failures or "none")
     assert errors == 0
     assert not failures
+
+
+def test_evidence_thresholds_are_the_calibrated_ones(assistant):
+    """config.EvidenceSettings holds what python -m eval.calibrate fits on the dev set."""
+    from eval.calibrate import best_settings, cost, features
+
+    questions = [q for _, q, _ in read_questions(DEV_SET) if q is not None]
+    rows = features(assistant, questions)
+    base = assistant.judge.settings
+    fitted = best_settings(assistant.judge, base, rows)
+    assistant.judge.settings = base
+    assert (fitted.min_coverage, fitted.min_dense, fitted.min_coverage_with_dense, fitted.absent_share_max) == (
+        base.min_coverage, base.min_dense, base.min_coverage_with_dense, base.absent_share_max)
+    _, false_refusals, answered = cost(assistant.judge, base, rows)
+    assistant.judge.settings = base
+    assert false_refusals <= 2 and answered == 0
