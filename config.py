@@ -80,6 +80,7 @@ class FigureSettings:
     near_best: float = 0.9              # rows within this share of the best are shown too
     max_rows: int = 3
     measure_bonus: float = 0.3          # the row's unit is the kind of quantity asked (人 → 万人)
+    named_bonus: float = 0.2            # the topic names the row's indicator exactly (地区生产总值, not 人均…)
     dense_weight: float = 0.2           # weight of the row sentence's dense closeness to the question
     indicator_weight: float = 0.5       # weight of the topic's closeness in meaning to the row's indicator
     indicator_floor: float = 0.84       # e5 cosine of topic and indicator: closeness = (cos - floor) / span

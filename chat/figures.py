@@ -81,6 +81,11 @@ class FigureAnswerer:
         self.composer = composer
         self.settings = settings
         self.embedder = embedder
+        self._ring: dict[str, tuple[str, ...]] = {}      # 经济总量 ~ 经济规模 ~ 地区生产总值: one colloquial.tsv entry
+        for key, terms in composer.analyzer.expansion_table.items():
+            ring = tuple(dict.fromkeys([key, *terms]))
+            for term in ring:
+                self._ring[term] = tuple(dict.fromkeys(self._ring.get(term, ()) + ring))
         indicators = sorted({t.indicator for t in index.targets})
         vectors = np.asarray(embedder.encode_queries(indicators)) if indicators else np.zeros((0, 1))
         self._indicator_vec = dict(zip(indicators, vectors))
@@ -108,7 +113,7 @@ class FigureAnswerer:
         keys: dict[str, tuple[float, tuple[str, ...]]] = {}
         for word in long_words or words:
             alternatives = (word,) + tuple(normalize(t) for k in analyzer.matched_everyday_words(word)
-                                           for t in analyzer.expansion_table.get(k, []))
+                                           for t in analyzer.expansion_table.get(k, [])) + self._ring.get(word, ())
             keys[word] = (self._weight(word), alternatives)
         for expansion in query.expansions:      # expansions of the whole question not tied to one word
             e = normalize(expansion)
@@ -151,8 +156,9 @@ class FigureAnswerer:
         by_meaning = indicator_sim >= self.settings.min_indicator_sim and fits and everyday
         if share < self.settings.min_topic_share and not by_meaning:
             return 0.0, share
+        named = any(normalize(row.indicator) in alts for _, alts in keys.values())   # 地区生产总值, not 人均…
         score = (share + self.settings.indicator_weight * meaning + self.settings.dense_weight * closeness
-                 + 0.2 * unit_score)
+                 + 0.2 * unit_score + (self.settings.named_bonus if named else 0.0))
         if exact_unit is not None:
             score += self.settings.measure_bonus if row.unit == exact_unit else -self.settings.measure_bonus
         elif measure is not None:
