@@ -145,7 +145,8 @@ def follow(text: str, conversation: Conversation | None, understander: Understan
     if anaphoric and not elliptical and own_shape is Shape.GENERAL:
         shape = Shape.GENERAL                             # "哪个最快建成": a choice, answered by the best sentences
     focus = tuple(refs) if (anaphoric or elliptical) and shape is Shape.LOCATE else ()
-    merged = prev.with_(shape=shape, focus_refs=focus, periods=periods, topic=topic, expansions=tuple(dict.fromkeys(expansions)),
+    merged = prev.with_(shape=shape, focus_refs=focus, periods=periods,
+                        periods_explicit=fresh.periods_explicit if fresh.periods else prev.periods_explicit, topic=topic, expansions=tuple(dict.fromkeys(expansions)),
                         parts=(), followup="rewrite", asks=fresh.asks or prev.asks, term=fresh.term or (prev.term if shape is prev.shape else None),
                         all_mentions=fresh.all_mentions, list_all=fresh.list_all, absent=fresh.absent,
                         opinion=fresh.opinion, stripped=fresh.stripped, struct=None, note="")

@@ -226,9 +226,9 @@ class FigureAnswerer:
         if rows and periods:
             in_period = [r for r in rows if row_period(r.row) in periods or r.row.kind == "other"
                          or row_period(r.row) is None and self._sentence_period(r.row.sentence) in periods]
-            if not in_period:
+            if not in_period and query.periods_explicit:
                 return self._not_for_period(query, retrieval, rows)
-            rows = in_period
+            rows = in_period or rows            # a period read from 目标/已/要 alone does not refuse a figure
         if rows:
             best = rows[0].score
             chosen = [r.row for r in rows if r.score >= best * self.settings.near_best]

@@ -67,6 +67,7 @@ class Query:
     text: str
     shape: Shape
     periods: frozenset[Period] = frozenset()
+    periods_explicit: bool = False   # named by a year, 十四五/十五五, 现在/以后 … (not only by 目标/已/要)
     topic: tuple[str, ...] = ()
     expansions: tuple[str, ...] = ()
     struct: StructRef | None = None
@@ -94,7 +95,7 @@ class Query:
         """A plain-JSON view, for logs and tests."""
         return {
             "text": self.text, "shape": self.shape.value,
-            "periods": sorted(p.value for p in self.periods), "topic": list(self.topic),
+            "periods": sorted(p.value for p in self.periods), "periods_explicit": self.periods_explicit, "topic": list(self.topic),
             "expansions": list(self.expansions),
             "struct": None if self.struct is None else [self.struct.kind.value, self.struct.number],
             "parts": [p.to_json() for p in self.parts], "scope": self.scope, "term": self.term, "asks": self.asks,

@@ -167,6 +167,12 @@ def periods_of(text: str) -> frozenset[Period]:
     return frozenset(found)
 
 
+def periods_are_explicit(text: str) -> bool:
+    """Whether the periods come from a year, 十四五/十五五, 现在/以后 … rather than from 目标/已/要 alone."""
+    return bool(FROM_TO_RE.search(text) or VISION_RE.search(text) or EXPLICIT_GOAL_RE.search(text)
+                or EXPLICIT_RESULT_RE.search(text))
+
+
 def struct_ref(text: str) -> StructRef | None:
     """A structural place the question names: 第N条, 第N部分(导语), 序言, 结束语, the whole document."""
     part = PART_RE.search(text)
@@ -382,7 +388,8 @@ class Understander:
         else:
             rest_for_search = rest
         return Query(
-            text=rest_for_search, shape=shape, periods=periods, topic=self.topic_words(rest),
+            text=rest_for_search, shape=shape, periods=periods, periods_explicit=periods_are_explicit(rest),
+            topic=self.topic_words(rest),
             expansions=self.expansions(rest), struct=struct, parts=parts, scope=scope,
             term=term, asks=(ASKS_RE.search(rest).group(0) if ASKS_RE.search(rest) else ""), all_mentions=all_mentions, list_all=bool(LIST_ALL_RE.search(rest)),
             absent=absent, broader=broader, other_region=self.other_region(rest),
@@ -392,5 +399,6 @@ class Understander:
         shape = Shape.FIGURE if whole is Shape.COMPARE else shape_of(text, None)
         if shape not in (Shape.FIGURE, Shape.COUNT):
             shape = Shape.FIGURE if whole is not Shape.COUNT else Shape.COUNT
-        return Query(text=text, shape=shape, periods=periods_of(text), topic=self.topic_words(text),
+        return Query(text=text, shape=shape, periods=periods_of(text), periods_explicit=periods_are_explicit(text),
+                     topic=self.topic_words(text),
                      expansions=self.expansions(text))
