@@ -176,6 +176,8 @@ class FigureAnswerer:
             return []                                   # a rank: the table states none
         text = normalize(query.text)
         exact_unit = "%" if PERCENT_ASKED_RE.search(text) else next((u for u in EXACT_UNITS if u in text), None)
+        indicators = {normalize(t.indicator) for t in self.index.targets}
+        named_indicators = {a for _, alts in keys.values() for a in alts if a in indicators}
         everyday = any(len(w) >= 2 and not any(normalize(w) in t for t in self._unit_texts) for w in query.topic)
         texts = ["".join(query.topic) or query.text]
         topic_vecs = np.asarray(self.embedder.encode_queries(texts))
@@ -193,6 +195,8 @@ class FigureAnswerer:
                 continue
             dense = retrieval.passage_scores.get(self._row_pid.get(id(row), -1), 0.0)
             score, share = self.score(row, keys, measure, unit_score or 0.0, dense, sim, exact_unit, everyday)
+            if named_indicators and not any(n in normalize(row.indicator) for n in named_indicators):
+                continue                       # the topic names 地区生产总值: 规上工业总产值 is another indicator
             rows.append(ScoredRow(score, row, share))
         if any(r.share >= self.settings.lexical_match for r in rows):    # the plan's own words found:
             rows = [r for r in rows if r.share >= self.settings.min_topic_share]  # meaning alone no longer counts
@@ -298,7 +302,10 @@ class FigureAnswerer:
 
     def _number_near_topic(self, query: Query, text: str, reach: int = 20) -> bool:
         """A number within ``reach`` characters of a topic word (or its expansion) in ``text``."""
-        spots = [m.start() for _, (_, alts) in self.keys(query).items() for a in alts if a
+        keys = self.keys(query)
+        indicators = {normalize(t.indicator) for t in self.index.targets}
+        named = [a for _, alts in keys.values() for a in alts if a in indicators]
+        spots = [m.start() for a in (named or [a for _, alts in keys.values() for a in alts if a])
                  for m in re.finditer(re.escape(a), text)]
         numbers = [m.start() for m in HAS_NUMBER_RE.finditer(text)]
         return any(abs(n - s) <= reach for n in numbers for s in spots)

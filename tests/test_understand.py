@@ -174,7 +174,7 @@ FOLLOW_UPS = [
     (["森林覆盖率现在是多少？"], "那2030年呢？",
      {"followup": "rewrite", "shape": F, "periods": [GO], "topic": ["森林覆盖率"], "text": "2030年森林覆盖率是多少？"}),
     (["2030年城市人口目标是多少？"], "那城市建成区面积呢？",
-     {"followup": "rewrite", "shape": F, "periods": [GO], "topic": ["城市建成区", "面积"]}),
+     {"followup": "rewrite", "shape": F, "periods": [GO], "topic": ["城市建成区面积"]}),
     (["2030年城市人口目标是多少？"], "教育发展怎么样？", {"followup": "new", "shape": G, "periods": []}),
     (["黔江的高铁有哪些规划？"], "哪个最快建成？", {"followup": "rewrite", "topic": ["高铁", "建成"]}),
     (["养老服务有哪些安排？"], "那旅游呢？", {"followup": "rewrite", "shape": L, "topic": ["旅游"]}),
