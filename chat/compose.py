@@ -17,6 +17,7 @@ from ingest.index import KnowledgeIndex
 from .evidence import EvidenceJudge
 from .extractive import Draft, ExtractiveComposer
 from .figures import FigureAnswerer
+from .inputs import CJK_RE
 from .mentions import find_mentions, source_of
 from .query import Shape, StructKind
 from .refusal import META_REQUEST, OPINION, OTHER_REGION, absent_note, refuse
@@ -27,7 +28,6 @@ from .structure import StructureComposer, article_draft
 if TYPE_CHECKING:
     from .pipeline import TurnState
 
-CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 PART_ASKED_RE = re.compile(r"哪一部分|哪个部分|哪部分|第几部分|哪一块|哪个板块")
 NO_COUNT = "建议原文未给出这一具体数量。"
 SPECIFIC_ROUTES = ("figure", "figure-period", "count", "compare")   # the shape found its own evidence
@@ -88,9 +88,9 @@ class ShapeRouter:
                 return found
         draft = self._by_shape(turn)
         specific = draft.route in SPECIFIC_ROUTES and bool(draft.text)
-        carried_by_absent = turn.evidence.absent_share >= self.settings.evidence.absent_share_max
         by_words = CJK_RE.search(query.text) is not None    # an English question is judged by meaning alone
-        if carried_by_absent or (by_words and not specific and not self.judge.strong(turn.evidence)):
+        if self.judge.carried_by_absent(turn.evidence) or (
+                by_words and not specific and not self.judge.strong(turn.evidence)):
             words = query.absent or turn.evidence.missing
             return refuse(words[0] if words else "", retrieval)
         if not draft.text:
@@ -154,8 +154,8 @@ class ShapeRouter:
         # worded differently in the plan (黔江至吉首高铁 / 黔江至吉首高速铁路 / 渝湘高铁(黔江至吉首段)):
         # the units naming all of the term's rare words
         words = [w for w in self.retriever.analyzer.content_words(term) if len(w) >= 2]
-        rare = [w for w in words if self.judge.idf(w) >= self.settings.evidence.rare_idf
-                and any(w in t for t in self.judge.unit_texts)]
+        stats = self.judge.stats
+        rare = [w for w in words if stats.df(w) > 0 and stats.idf(w) >= self.settings.evidence.rare_idf]
         if rare:
             found = find_mentions(self.index, "、".join(rare), turn.doc_id)
             if found:

@@ -35,30 +35,33 @@ class Evidence:
     missing: tuple[str, ...]
     absent_share: float              # idf share of the query's absent words (0 when none)
 
-    def to_json(self) -> dict:
-        return {"coverage": round(self.coverage, 3), "dense": round(self.dense, 3),
-                "missing": list(self.missing), "absent_share": round(self.absent_share, 3)}
 
+class TermStats:
+    """How common a word is across the units (normalised texts, substring counts, cached): one
+    source of weights for the evidence judge, the figure answerer and the mentions route."""
 
-class EvidenceJudge:
-    """Measures evidence for a Query and decides whether it is strong enough to answer."""
-
-    def __init__(self, index: KnowledgeIndex, analyzer: LexicalAnalyzer, settings: EvidenceSettings):
-        self.index = index
-        self.analyzer = analyzer
-        self.settings = settings
+    def __init__(self, index: KnowledgeIndex):
         self.unit_texts = [normalize(u.text) for u in index.units]
         self._df_cache: dict[str, int] = {}
 
-    def _df(self, word: str) -> int:
-        """In how many units the word occurs."""
+    def df(self, word: str) -> int:
+        """In how many units the word occurs (0: the documents never use it)."""
         if word not in self._df_cache:
             self._df_cache[word] = sum(word in t for t in self.unit_texts)
         return self._df_cache[word]
 
     def idf(self, word: str) -> float:
         """log((N + 1) / (df + 0.5)) over units; a word in no unit gets the highest weight."""
-        return math.log((len(self.unit_texts) + 1) / (self._df(word) + 0.5))
+        return math.log((len(self.unit_texts) + 1) / (self.df(word) + 0.5))
+
+
+class EvidenceJudge:
+    """Measures evidence for a Query and decides whether it is strong enough to answer."""
+
+    def __init__(self, stats: TermStats, analyzer: LexicalAnalyzer, settings: EvidenceSettings):
+        self.stats = stats
+        self.analyzer = analyzer
+        self.settings = settings
 
     def _covered(self, word: str, text: str, expansions: list[str]) -> float:
         if word in text or any(e in text for e in expansions):
@@ -67,10 +70,6 @@ class EvidenceJudge:
         if len(grams) >= 2 and sum(g in text for g in grams) / len(grams) >= 0.5:
             return 0.5
         return 0.0
-
-    def _word_expansions(self, word: str) -> list[str]:
-        return [normalize(t) for key in self.analyzer.matched_everyday_words(word)
-                for t in self.analyzer.expansion_table.get(key, [])]
 
     def measure(self, query: Query, retrieval: Retrieval) -> Evidence:
         """Coverage of ``query.topic`` by the best of the top units, with the best dense score."""
@@ -82,14 +81,14 @@ class EvidenceJudge:
             return Evidence(0.0 if not hits else 1.0 if not words else 0.0, dense, tuple(words), 0.0)
         absent = [normalize(a) for a in query.absent]
         is_absent = {w: any(a in w or w in a for a in absent) for w in words}
-        weights = {w: self.idf(w) * (self.settings.unknown_word_factor
-                                     if self._df(w) == 0 and not is_absent[w] else 1.0) for w in words}
+        weights = {w: self.stats.idf(w) * (self.settings.unknown_word_factor
+                                           if self.stats.df(w) == 0 and not is_absent[w] else 1.0) for w in words}
         total = sum(weights.values()) or 1.0
-        expansions = {w: self._word_expansions(w) + [normalize(b) for p, b in query.broader if normalize(p) in w]
+        expansions = {w: self.analyzer.word_expansions(w) + [normalize(b) for p, b in query.broader if normalize(p) in w]
                       for w in words}
         best, best_missing = 0.0, tuple(words)
         for hit in hits:
-            text = self.unit_texts[hit.unit_idx]
+            text = self.stats.unit_texts[hit.unit_idx]
             got = {w: self._covered(w, text, expansions[w]) for w in words}
             share = sum(weights[w] * got[w] for w in words) / total
             if share > best:
@@ -97,11 +96,15 @@ class EvidenceJudge:
         absent_share = sum(weights[w] for w in words if is_absent[w]) / total
         return Evidence(best, dense, best_missing, absent_share)
 
+    def carried_by_absent(self, evidence: Evidence) -> bool:
+        """Words the plan never mentions carry the topic (地铁 in 修地铁): not answerable, whatever else."""
+        return evidence.absent_share >= self.settings.absent_share_max
+
     def strong(self, evidence: Evidence) -> bool:
         """Enough evidence to answer: topic coverage at or above the calibrated threshold, or high
         dense similarity with at least partial coverage; never when absent words carry the topic."""
         s = self.settings
-        if evidence.absent_share >= s.absent_share_max:
+        if self.carried_by_absent(evidence):
             return False
         return evidence.coverage >= s.min_coverage or (
             evidence.dense >= s.min_dense and evidence.coverage >= s.min_coverage_with_dense)

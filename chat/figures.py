@@ -11,7 +11,6 @@ plain statement that it gives no number.
 """
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
@@ -23,7 +22,8 @@ from ingest.lexical import bigrams
 from ingest.targets import Target
 from ingest.units import Unit, normalize
 
-from .extractive import Draft, ExtractiveComposer, heading, marker
+from .evidence import TermStats
+from .extractive import Draft, ExtractiveComposer, marker
 from .query import Period, Query
 from .retrieve import Retrieval
 
@@ -76,11 +76,13 @@ def row_period(row: Target) -> Period | None:
 class FigureAnswerer:
     """Answers figure questions from the targets table, the retrieved units and their sentences."""
 
-    def __init__(self, index: KnowledgeIndex, composer: ExtractiveComposer, settings: FigureSettings, embedder):
+    def __init__(self, index: KnowledgeIndex, composer: ExtractiveComposer, settings: FigureSettings, embedder,
+                 stats: TermStats):
         self.index = index
         self.composer = composer
         self.settings = settings
         self.embedder = embedder
+        self.stats = stats
         self._ring: dict[str, tuple[str, ...]] = {}      # 经济总量 ~ 经济规模 ~ 地区生产总值: one colloquial.tsv entry
         for key, terms in composer.analyzer.expansion_table.items():
             ring = tuple(dict.fromkeys([key, *terms]))
@@ -89,7 +91,7 @@ class FigureAnswerer:
         indicators = sorted({t.indicator for t in index.targets})
         vectors = np.asarray(embedder.encode_queries(indicators)) if indicators else np.zeros((0, 1))
         self._indicator_vec = dict(zip(indicators, vectors))
-        self._unit_texts = [normalize(u.text) for u in index.units]
+        self._indicators = {normalize(i) for i in indicators}          # the table's indicator names
         unit_idx = {(u.doc_id, u.ref): i for i, u in enumerate(index.units)}
         self._row_pid: dict[int, int] = {}                 # id(row) -> passage holding its figure
         for row in index.targets:
@@ -99,22 +101,16 @@ class FigureAnswerer:
                     self._row_pid[id(row)] = pid
                     break
 
-    def _weight(self, word: str) -> float:
-        df = sum(word in t for t in self._unit_texts)
-        return math.log((len(self._unit_texts) + 1) / (df + 0.5))
-
     def keys(self, query: Query) -> dict[str, tuple[float, tuple[str, ...]]]:
         """Topic words -> (idf weight, the word and its plan-term expansions); single characters (猪)
         count only when nothing longer."""
-        analyzer = self.composer.analyzer
         words = [normalize(w) for w in query.topic]
         words = [w for w in words if w not in MEASURE_WORDS and not any(ch.isdigit() for ch in w)]
         long_words = [w for w in words if len(w) >= 2]
         keys: dict[str, tuple[float, tuple[str, ...]]] = {}
         for word in long_words or words:
-            alternatives = (word,) + tuple(normalize(t) for k in analyzer.matched_everyday_words(word)
-                                           for t in analyzer.expansion_table.get(k, [])) + self._ring.get(word, ())
-            keys[word] = (self._weight(word), alternatives)
+            alternatives = (word, *self.composer.analyzer.word_expansions(word), *self._ring.get(word, ()))
+            keys[word] = (self.stats.idf(word), alternatives)
         for expansion in query.expansions:      # expansions of the whole question not tied to one word
             e = normalize(expansion)
             if not any(e in alts for _, alts in keys.values()) and len(e) >= 2:
@@ -159,10 +155,7 @@ class FigureAnswerer:
         named = any(normalize(row.indicator) in alts for _, alts in keys.values())   # 地区生产总值, not 人均…
         score = (share + self.settings.indicator_weight * meaning + self.settings.dense_weight * closeness
                  + 0.2 * unit_score + (self.settings.named_bonus if named else 0.0))
-        if exact_unit is not None:
-            score += self.settings.measure_bonus if row.unit == exact_unit else -self.settings.measure_bonus
-        elif measure is not None:
-            fits = row.unit in MEASURES[measure][1]
+        if exact_unit is not None or measure is not None:
             score += self.settings.measure_bonus if fits else -self.settings.measure_bonus
         return score, share
 
@@ -176,11 +169,9 @@ class FigureAnswerer:
             return []                                   # a rank: the table states none
         text = normalize(query.text)
         exact_unit = "%" if PERCENT_ASKED_RE.search(text) else next((u for u in EXACT_UNITS if u in text), None)
-        indicators = {normalize(t.indicator) for t in self.index.targets}
-        named_indicators = {a for _, alts in keys.values() for a in alts if a in indicators}
-        everyday = any(len(w) >= 2 and not any(normalize(w) in t for t in self._unit_texts) for w in query.topic)
-        texts = ["".join(query.topic) or query.text]
-        topic_vecs = np.asarray(self.embedder.encode_queries(texts))
+        named_indicators = self._named_indicators(keys)
+        everyday = any(len(w) >= 2 and self.stats.df(normalize(w)) == 0 for w in query.topic)
+        topic_vec = np.asarray(self.embedder.encode_query("".join(query.topic) or query.text))
         hit_score = {h.unit.ref + h.unit.doc_id: h.score for h in retrieval.hits[: self.settings.candidate_units]}
         rows = []
         for row in self.index.targets:
@@ -189,7 +180,7 @@ class FigureAnswerer:
             if measure_units is not None and row.unit not in measure_units:
                 continue
             unit_score = hit_score.get(row.ref + row.doc_id)
-            sim = float(np.max(topic_vecs @ self._indicator_vec[row.indicator]))
+            sim = float(topic_vec @ self._indicator_vec[row.indicator])
             if (unit_score is None and sim < self.settings.min_indicator_sim
                     and not any(a in normalize(row.indicator) for _, alts in keys.values() for a in alts if len(a) >= 3)):
                 continue
@@ -300,11 +291,14 @@ class FigureAnswerer:
         units = "元|亿|万元" if unit in ("钱", "元") else re.escape(unit)
         return re.search(rf"[\d一二三四五六七八九十两百千万亿.]+\s*(?:万|亿|千|百)?(?:{units})", text) is not None
 
-    def _number_near_topic(self, query: Query, text: str, reach: int = 20) -> bool:
-        """A number within ``reach`` characters of a topic word (or its expansion) in ``text``."""
-        keys = self.keys(query)
-        indicators = {normalize(t.indicator) for t in self.index.targets}
-        named = [a for _, alts in keys.values() for a in alts if a in indicators]
+    def _named_indicators(self, keys: dict) -> set[str]:
+        """Indicator names of the table that the topic names (GDP → 地区生产总值)."""
+        return {a for _, alts in keys.values() for a in alts if a in self._indicators}
+
+    def _number_near_topic(self, keys: dict, text: str, reach: int = 20) -> bool:
+        """A number within ``reach`` characters of a topic word (or its expansion) in ``text``; when the
+        topic names indicators, of one of those."""
+        named = self._named_indicators(keys)
         spots = [m.start() for a in (named or [a for _, alts in keys.values() for a in alts if a])
                  for m in re.finditer(re.escape(a), text)]
         numbers = [m.start() for m in HAS_NUMBER_RE.finditer(text)]
@@ -313,6 +307,7 @@ class FigureAnswerer:
     def _sentence_with_number(self, query: Query, retrieval: Retrieval, period: Period | None = None,
                               exclude: tuple[str, ...] = ()) -> Draft | None:
         """A retrieved sentence with a number that covers the topic (and is of ``period`` when given)."""
+        keys = self.keys(query)
         for sp in self.composer.scored_passages(retrieval, max_units=3)[:10]:
             text = normalize(sp.passage.text)
             if not HAS_NUMBER_RE.search(re.sub(r"^\d{1,3}[.．]", "", text)) or any(e in text for e in exclude):
@@ -324,8 +319,8 @@ class FigureAnswerer:
                 kinds = {row_period(t) for t in self.index.targets if t.ref == unit.ref and t.doc_id == unit.doc_id}
                 if period not in kinds:
                     continue
-            if (self._share(self.keys(query), text) >= self.settings.match_min and self._has_asked_unit(query, text)
-                    and self._number_near_topic(query, text)):
+            if (self._share(keys, text) >= self.settings.match_min and self._has_asked_unit(query, text)
+                    and self._number_near_topic(keys, text)):
                 unit = self.index.units[sp.passage.unit]
                 return Draft(f"{sp.passage.text}{marker(unit)}", [unit], route="figure-sentence")
         return None
@@ -383,7 +378,3 @@ class FigureAnswerer:
 
 def _year_draft(text: str, unit: Unit) -> Draft:
     return Draft(f"{text}{marker(unit)}", [unit], route="figure-sentence")
-
-
-def related_headings(retrieval: Retrieval, n: int = 3) -> str:
-    return "；".join(heading(h.unit) for h in retrieval.hits[:n])

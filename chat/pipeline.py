@@ -21,7 +21,7 @@ from ingest.lexical import read_word_list
 from .answer import Answer
 from .compose import ShapeRouter
 from .conversation import Conversation, follow
-from .evidence import Evidence, EvidenceJudge
+from .evidence import Evidence, EvidenceJudge, TermStats
 from .extractive import Draft, ExtractiveComposer
 from .figures import FigureAnswerer
 from .inputs import Prepared, QuestionError, prepare_question
@@ -89,11 +89,12 @@ class Assistant:
         self.index = retriever.index
         analyzer = retriever.analyzer
         self.composer = ExtractiveComposer(self.index, analyzer, settings.answer)
-        self.figures = FigureAnswerer(self.index, self.composer, settings.figures, retriever.embedder)
+        stats = TermStats(self.index)
+        self.figures = FigureAnswerer(self.index, self.composer, settings.figures, retriever.embedder, stats)
         self.shapes = ShapeComposer(self.index, self.composer, self.figures, settings.answer)
         self.structure = StructureComposer(self.index)
         self.facts = structure_facts(self.index)
-        self.judge = EvidenceJudge(self.index, analyzer, settings.evidence)
+        self.judge = EvidenceJudge(stats, analyzer, settings.evidence)
         self.router = ShapeRouter(self.index, retriever, settings, self.composer, self.figures, self.shapes,
                                   self.structure, self.judge)
         absent_path = settings.paths.lexicon_dir / "absent_topics.txt"
@@ -165,12 +166,12 @@ class Assistant:
         k = self.settings.retrieval.default_k * (2 if query.followup == "more" else 1)
         turn.retrieval = self.retriever.search(query.text, k, turn.doc_id,
                                                include_header=query.shape is Shape.METADATA)
-        parts = [part.with_(periods=part.periods or query.periods,
-                            topic=part.topic if any(len(w) >= 2 for w in part.topic) else query.topic)
-                 for part in query.parts]                    # "城市人口2030年比2025年…": 2025年 has no topic
-        turn.part_retrievals = [(part, self.retriever.search(part.text if part.topic is not query.topic
-                                                             else f"{''.join(query.topic)}{part.text}", k, turn.doc_id))
-                                for part in parts]
+        turn.part_retrievals = []
+        for part in query.parts:
+            own_topic = any(len(w) >= 2 for w in part.topic)     # "城市人口2030年比2025年…": 2025年 has none
+            part = part.with_(periods=part.periods or query.periods, topic=part.topic if own_topic else query.topic)
+            text = part.text if own_topic else "".join(query.topic) + part.text
+            turn.part_retrievals.append((part, self.retriever.search(text, k, turn.doc_id)))
         turn.allowed = {h.unit.label: h.unit for h in turn.retrieval.hits}
         for _, retrieval in turn.part_retrievals:
             turn.allowed.update({h.unit.label: h.unit for h in retrieval.hits})
@@ -195,7 +196,7 @@ class Assistant:
                     yield delta
                 turn.draft = self._llm_result(turn, "".join(parts), extractive)
             except Exception as exc:          # LLMError or a broken backend: the extractive answer
-                turn.draft = self._fallback(extractive, "error", LLM_FAILED.format(reason=str(exc).split("\n")[0][:120]))
+                turn.draft = self._fallback(extractive, LLM_FAILED.format(reason=str(exc).split("\n")[0][:120]))
                 turn.fallback = "error" if "timeout" not in str(exc).lower() else "timeout"
         else:
             turn.draft = extractive
@@ -242,20 +243,20 @@ class Assistant:
         that says "未涉及" here, or whose answer is mostly dropped, is replaced with a notice."""
         if "建议原文未涉及" in text and len(text) < 40:
             turn.fallback = "declined"
-            return self._fallback(extractive, "declined", LLM_NOT_FOUND)
+            return self._fallback(extractive, LLM_NOT_FOUND)
         checked = verify(text, turn.allowed)
         kept = len(CANONICAL_RE.sub("", checked.text).strip())
         written = len(CANONICAL_RE.sub("", normalize_markers(text)).strip())
         if not checked.citations or kept < LLM_MIN_KEPT_CHARS or kept < LLM_MIN_KEPT_SHARE * written:
             turn.fallback = "unverified"
-            return self._fallback(extractive, "unverified", LLM_UNVERIFIED)
+            return self._fallback(extractive, LLM_UNVERIFIED)
         turn.model_answered = True
         return Draft(text, [], route=turn.query.shape.value)
 
     @staticmethod
-    def _fallback(draft: Draft, code: str, notice: str) -> Draft:
-        fallback = replace(draft, notices=[notice, *draft.notices], route=f"{draft.route}+fallback")
-        return fallback
+    def _fallback(draft: Draft, notice: str) -> Draft:
+        """The extractive draft, led by a notice saying why the model's text was not used."""
+        return replace(draft, notices=[notice, *draft.notices], route=f"{draft.route}+fallback")
 
     # ---- verification -----------------------------------------------------------------------
     def _finish(self, turn: TurnState) -> Answer:

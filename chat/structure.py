@@ -117,7 +117,7 @@ class StructureComposer:
             units.append(unit)
         return Draft("\n".join(lines), units, route="structure", derived=derived)
 
-    def document(self, query: Query, doc_id: str | None) -> Draft:
+    def document(self, doc_id: str | None) -> Draft:
         """一共多少条 / 几个部分: the counts, and each part's heading with its articles."""
         doc = self._doc(doc_id)
         parts = document_parts(self.index, doc)
@@ -161,7 +161,7 @@ class StructureComposer:
         if struct.kind is StructKind.PART:
             return self.part(struct.number, doc)
         if struct.kind is StructKind.DOCUMENT:
-            return self.document(query, doc)
+            return self.document(doc)
         number = struct.number
         if struct.kind is StructKind.ARTICLE and number == -1:         # 最后一条
             articles = [u for u in self.index.units if u.doc_id == doc and u.kind == "article"]

@@ -229,8 +229,7 @@ class Understander:
         that jieba split inside one of the plan's indicator names (肉/蛋鸡) are joined again (肉蛋鸡)."""
         out = []
         for word in self._join_terms(self.analyzer.content_words(text)):
-            if (word in FORM_WORDS or FORM_WORD_RE.match(word) or (len(word) == 1 and not word.isalnum())
-                    or re.fullmatch(r"(?:那|这|那么|到)(?:到|么|个|些|样)?", word)):
+            if word in FORM_WORDS or FORM_WORD_RE.match(word) or (len(word) == 1 and not word.isalnum()):
                 continue
             if word not in out:
                 out.append(word)
@@ -295,9 +294,10 @@ class Understander:
         """The Query of one standalone question (follow-ups are completed by ``chat.conversation``)."""
         norm = normalize(text).strip()
         rest, stripped = strip_instructions(norm)
+        topic = self.topic_words(rest)
         struct = struct_ref(rest)
         if struct is not None and struct.kind is StructKind.DOCUMENT and [
-                w for w in self.topic_words(rest) if w not in DOC_TOPIC_WORDS and len(w) >= 2 and w in self.kb_text]:
+                w for w in topic if w not in DOC_TOPIC_WORDS and len(w) >= 2 and w in self.kb_text]:
             struct = None                        # "必须遵守的原则总共有几条": items of a topic, not the document
         shape = shape_of(rest, struct)
         term = None
@@ -319,11 +319,12 @@ class Understander:
             rest_for_search = rest + "（" + "、".join(b for _, b in broader) + "）"
         else:
             rest_for_search = rest
+        asks = ASKS_RE.search(rest)
         return Query(
             text=rest_for_search, shape=shape, periods=periods, periods_explicit=periods_are_explicit(rest),
-            topic=self.topic_words(rest),
-            expansions=self.expansions(rest), struct=struct, parts=parts, scope=scope,
-            term=term, asks=(ASKS_RE.search(rest).group(0) if ASKS_RE.search(rest) else ""), all_mentions=all_mentions, list_all=bool(LIST_ALL_RE.search(rest)),
+            topic=topic, expansions=self.expansions(rest), struct=struct, parts=parts, scope=scope,
+            term=term, asks=asks.group(0) if asks else "", all_mentions=all_mentions,
+            list_all=bool(LIST_ALL_RE.search(rest)),
             absent=absent, broader=broader, other_region=self.other_region(rest),
             opinion=bool(OPINION_RE.search(rest)) and shape is not Shape.ASSISTANT, stripped=stripped)
 

@@ -105,6 +105,10 @@ class LexicalAnalyzer:
                 found.append(key)
         return found
 
+    def word_expansions(self, word: str) -> list[str]:
+        """Plan terms for the everyday words inside one word (normalised): 看病 -> 就医, 医疗 …"""
+        return [t for key in self.matched_everyday_words(word) for t in self.expansion_table[key]]
+
     def expansions(self, question: str) -> list[str]:
         """Plan terms for the everyday words in a question."""
         terms: list[str] = []
