@@ -192,7 +192,7 @@ def highlight(text: str, phrases: Iterable[str] = (), spans: Iterable[tuple[int,
 
 
 def unit_heading(unit: Unit) -> str:
-    title = "" if unit.kind in ("preamble", "closing") else f" · {esc(unit.title)}"
+    title = "" if unit.kind in ("header", "preamble", "closing") else f" · {esc(unit.title)}"
     part = f'<div class="part">{esc(unit.part_heading)}</div>' if unit.part_heading and unit.kind != "closing" else ""
     return f'{part}<h3><span class="label">{esc(unit.label)}</span>{title}</h3>'
 

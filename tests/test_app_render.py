@@ -222,3 +222,9 @@ def test_users_from_env_and_file(monkeypatch, tmp_path):
     assert not app._authorized(Req(basic("bob", "wrong")), users)
     assert not app._authorized(Req(None), users)
     assert not app._authorized(Req("Basic !!!"), users)
+
+
+def test_header_unit_is_headed_once():
+    header = unit("H", "标题\n(2025年12月6日通过)", "header", 0, "题注")
+    html = render.render_unit(header)
+    assert html.count("题注") == 1 and "(2025年12月6日通过)" in html
