@@ -73,6 +73,22 @@ def _names_a_topic(word: str) -> bool:
     return len(word) >= 4 or any(t.startswith("n") or t in ("vn", "an", "eng", "j", "l") for t in tags)
 
 
+def _is_noun(word: str) -> bool:
+    return any(flag.startswith("n") for _, flag in jieba.posseg.cut(word))
+
+
+def _is_place(word: str) -> bool:
+    return any(flag in ("ns", "nsf") for _, flag in jieba.posseg.cut(word))
+
+
+def _replace_places(previous: tuple[str, ...], named: tuple[str, ...]) -> tuple[str, ...]:
+    """The new topic of "那去万州的呢" after "黔江到吉首的高铁…": a place named alone replaces the
+    last topic's place and keeps its other words (万州 + 高铁); anything else replaces the topic."""
+    if not all(_is_place(w) for w in named) or not any(_is_place(w) for w in previous):
+        return named
+    return named + tuple(w for w in previous if not _is_place(w))
+
+
 def cited_refs(answer: Answer) -> list[str]:
     """Refs of an answer's citations, in order, without repeats."""
     return list(dict.fromkeys(c.ref for c in answer.citations))
@@ -117,9 +133,11 @@ def follow(text: str, conversation: Conversation | None, understander: Understan
                                note=f"（按上一回答列出的顺序，第{ordinal.group(1)}条指{label}）")
     if fresh.struct is not None and fresh.struct.kind is not StructKind.DOCUMENT and not LOCATE_RE.search(norm):
         return fresh                                      # names its own article or part
-    bare = re.match(r"^(?:那|那么)?(?:如果是|换成|要是)?(.{1,10}?)(?:方面|这块|这一块)?呢[？?。]*$", norm)
+    first_clause = re.split(r"(?<=[?？。!！])", norm)[0]       # "那鸡呢？要养多少？": 那鸡呢？
+    bare = re.match(r"^(?:那|那么)?(?:如果是|换成|要是)?(.{1,10}?)(?:方面|这块|这一块)?呢[？?。]*$", first_clause)
     own_topic = [w for w in fresh.topic if w not in prev.topic and (
-        _names_a_topic(w) or (bare is not None and len(w) >= 2))]     # "那就业呢": whatever it names
+        _names_a_topic(w) or (bare is not None and w in bare.group(1) and (len(w) >= 2 or _is_noun(w))))]
+    # "那就业呢", "那鸡呢": whatever it names (not 后 in "五年后的目标呢")
     elliptical = bool(ELLIPSIS_RE.search(norm)) and len(norm) <= 18
     anaphoric = bool(ANAPHORA_RE.search(norm)) and len(norm) <= 24
     correction = bool(CORRECTION_RE.search(norm))
@@ -138,15 +156,16 @@ def follow(text: str, conversation: Conversation | None, understander: Understan
     if anaphoric and not elliptical:                      # a choice among what was just said
         topic = tuple(prev.topic) + tuple(w for w in fresh.topic if w not in prev.topic and len(w) >= 2)
     elif own_topic and not (correction and periods_of(norm)):
-        topic = tuple(own_topic)                          # the topic is replaced
+        topic = _replace_places(prev.topic, tuple(own_topic))   # the topic is replaced
     else:
         topic = prev.topic
     expansions = fresh.expansions if own_topic and not anaphoric else prev.expansions + fresh.expansions
+    phrasing = fresh.phrasing if own_topic and not anaphoric else prev.phrasing + fresh.phrasing
     if anaphoric and not elliptical and own_shape is Shape.GENERAL:
         shape = Shape.GENERAL                             # "哪个最快建成": a choice, answered by the best sentences
     focus = tuple(refs) if (anaphoric or elliptical) and shape is Shape.LOCATE else ()
     merged = prev.with_(shape=shape, focus_refs=focus, periods=periods,
-                        periods_explicit=fresh.periods_explicit if fresh.periods else prev.periods_explicit, topic=topic, expansions=tuple(dict.fromkeys(expansions)),
+                        periods_explicit=fresh.periods_explicit if fresh.periods else prev.periods_explicit, topic=topic, phrasing=tuple(dict.fromkeys(phrasing)), expansions=tuple(dict.fromkeys(expansions)),
                         parts=(), followup="rewrite", asks=fresh.asks or prev.asks, term=fresh.term or (prev.term if shape is prev.shape else None),
                         all_mentions=fresh.all_mentions, list_all=fresh.list_all, absent=fresh.absent,
                         opinion=fresh.opinion, stripped=fresh.stripped, struct=None, note="")

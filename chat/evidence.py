@@ -13,7 +13,10 @@ is scaled by ``unknown_word_factor`` and the dense similarity can carry the deci
 """
 from __future__ import annotations
 
+import functools
 import math
+
+import jieba.posseg
 from dataclasses import dataclass
 
 from config import EvidenceSettings
@@ -40,8 +43,9 @@ class TermStats:
     """How common a word is across the units (normalised texts, substring counts, cached): one
     source of weights for the evidence judge, the figure answerer and the mentions route."""
 
-    def __init__(self, index: KnowledgeIndex):
+    def __init__(self, index: KnowledgeIndex, unknown_word_factor: float = 1.0):
         self.unit_texts = [normalize(u.text) for u in index.units]
+        self.unknown_word_factor = unknown_word_factor
         self._df_cache: dict[str, int] = {}
 
     def df(self, word: str) -> int:
@@ -53,6 +57,18 @@ class TermStats:
     def idf(self, word: str) -> float:
         """log((N + 1) / (df + 0.5)) over units; a word in no unit gets the highest weight."""
         return math.log((len(self.unit_texts) + 1) / (self.df(word) + 0.5))
+
+    def weight(self, word: str, absent: bool = False) -> float:
+        """A topic word's weight: its idf, scaled by ``unknown_word_factor`` when no unit uses it, it is
+        not known to be absent and it is no place name (城里 may be everyday wording for 城市; 地铁 is
+        absent; 成都 is a place the documents never name, not a way of saying something they do)."""
+        unknown = self.df(word) == 0 and not absent and not _is_place(word)
+        return self.idf(word) * (self.unknown_word_factor if unknown else 1.0)
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_place(word: str) -> bool:
+    return any(tag in ("ns", "nsf") for _, tag in jieba.posseg.lcut(word))
 
 
 class EvidenceJudge:
@@ -72,17 +88,16 @@ class EvidenceJudge:
         return 0.0
 
     def measure(self, query: Query, retrieval: Retrieval) -> Evidence:
-        """Coverage of ``query.topic`` by the best of the top units, with the best dense score."""
+        """Coverage of the question's words (topic and phrasing) by the best of the top units, with the best dense score."""
         hits = retrieval.hits[: self.settings.units_considered]
         dense = max((h.dense for h in retrieval.hits[:1]), default=0.0)
-        words = [normalize(w) for w in query.topic if len(w) >= 2 or not w.isascii()]
+        words = [normalize(w) for w in query.topic + query.phrasing if len(w) >= 2 or not w.isascii()]
         words = [w for w in words if len(w) >= 2] or words
         if not words or not hits:
             return Evidence(0.0 if not hits else 1.0 if not words else 0.0, dense, tuple(words), 0.0)
         absent = [normalize(a) for a in query.absent]
         is_absent = {w: any(a in w or w in a for a in absent) for w in words}
-        weights = {w: self.stats.idf(w) * (self.settings.unknown_word_factor
-                                           if self.stats.df(w) == 0 and not is_absent[w] else 1.0) for w in words}
+        weights = {w: self.stats.weight(w, absent=is_absent[w]) for w in words}
         total = sum(weights.values()) or 1.0
         expansions = {w: self.analyzer.word_expansions(w) + [normalize(b) for p, b in query.broader if normalize(p) in w]
                       for w in words}

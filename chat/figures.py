@@ -61,11 +61,24 @@ class ScoredRow:
     share: float = 0.0          # share of the topic's words found near the figure
 
 
-def measure_of(text: str) -> str | None:
-    """The kind of quantity a question asks for (people, area, money, share, …), if it says."""
-    for name, (pattern, _) in MEASURES.items():
-        if re.search(pattern, text):
-            return name
+@dataclass(frozen=True)
+class Measure:
+    """The kind of quantity a question asks for, the words that said so, and whether it is binding:
+    only the asked phrase binds ("多少钱" is never a ratio); a word of the topic (收入, 产值) hints."""
+
+    name: str
+    word: str
+    strict: bool
+
+
+def measure_of(text: str, asks: str = "") -> Measure | None:
+    """The kind of quantity a question asks for (people, area, money, share, …), if it says: the one
+    its asked phrase names (binding for money, share, time …), else one its other words hint at."""
+    for source in (asks, text):
+        for name, (pattern, _) in MEASURES.items():
+            found = re.search(pattern, source) if source else None
+            if found:
+                return Measure(name, found.group(0), source is asks and name in STRICT_MEASURES)
     return None
 
 
@@ -110,7 +123,8 @@ class FigureAnswerer:
         keys: dict[str, tuple[float, tuple[str, ...]]] = {}
         for word in long_words or words:
             alternatives = (word, *self.composer.analyzer.word_expansions(word), *self._ring.get(word, ()))
-            keys[word] = (self.stats.idf(word), alternatives)
+            absent = any(normalize(a) in word or word in normalize(a) for a in query.absent)
+            keys[word] = (self.stats.weight(word, absent=absent), alternatives)
         for expansion in query.expansions:      # expansions of the whole question not tied to one word
             e = normalize(expansion)
             if not any(e in alts for _, alts in keys.values()) and len(e) >= 2:
@@ -130,7 +144,7 @@ class FigureAnswerer:
                     got += weight * 0.6 * sum(g in text for g in grams) / len(grams)
         return got / total
 
-    def score(self, row: Target, keys: dict, measure: str | None, unit_score: float,
+    def score(self, row: Target, keys: dict, measure: Measure | None, unit_score: float,
               dense: float, indicator_sim: float, exact_unit: str | None = None,
               everyday: bool = True) -> tuple[float, float]:
         """Topic share near the figure (whole words, else bigram share) + closeness of the topic to the
@@ -146,8 +160,9 @@ class FigureAnswerer:
         closeness = max(0.0, min(1.0, (dense - self.settings.dense_floor) / self.settings.dense_span))
         meaning = max(0.0, min(1.0, (indicator_sim - self.settings.indicator_floor) / self.settings.dense_span))
         fits = (row.unit == exact_unit if exact_unit is not None
-                else row.unit in MEASURES[measure][1] if measure is not None else True)
-        if not fits and (exact_unit is not None or measure in STRICT_MEASURES):
+                else row.unit in MEASURES[measure.name][1] or (not measure.strict and measure.word in normalize(row.indicator))
+                if measure is not None else True)        # 收入 asked, 城乡居民收入比 found: the indicator itself
+        if not fits and (exact_unit is not None or measure is not None and measure.strict):
             return 0.0, share                  # "多少钱" is never answered by a ratio, "百分之几" never in 万人
         by_meaning = indicator_sim >= self.settings.min_indicator_sim and fits and everyday
         if share < self.settings.min_topic_share and not by_meaning:
@@ -164,14 +179,14 @@ class FigureAnswerer:
         keys = self.keys(query)
         if not keys:
             return []
-        measure = measure_of(normalize(query.text))
-        if measure is not None and not MEASURES[measure][1]:
+        measure = measure_of(normalize(query.text), normalize(query.asks))
+        if measure is not None and not MEASURES[measure.name][1]:
             return []                                   # a rank: the table states none
         text = normalize(query.text)
         exact_unit = "%" if PERCENT_ASKED_RE.search(text) else next((u for u in EXACT_UNITS if u in text), None)
         named_indicators = self._named_indicators(keys)
-        everyday = any(len(w) >= 2 and self.stats.df(normalize(w)) == 0 for w in query.topic)
-        topic_vec = np.asarray(self.embedder.encode_query("".join(query.topic) or query.text))
+        everyday = any(len(w) >= 2 and self.stats.df(normalize(w)) == 0 for w in query.topic + query.phrasing)
+        topic_vec = np.asarray(self.embedder.encode_query("".join(query.topic + query.phrasing) or query.text))
         hit_score = {h.unit.ref + h.unit.doc_id: h.score for h in retrieval.hits[: self.settings.candidate_units]}
         rows = []
         for row in self.index.targets:

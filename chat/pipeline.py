@@ -89,7 +89,7 @@ class Assistant:
         self.index = retriever.index
         analyzer = retriever.analyzer
         self.composer = ExtractiveComposer(self.index, analyzer, settings.answer)
-        stats = TermStats(self.index)
+        stats = TermStats(self.index, settings.evidence.unknown_word_factor)
         self.figures = FigureAnswerer(self.index, self.composer, settings.figures, retriever.embedder, stats)
         self.shapes = ShapeComposer(self.index, self.composer, self.figures, settings.answer)
         self.structure = StructureComposer(self.index)

@@ -69,6 +69,7 @@ class Query:
     periods: frozenset[Period] = frozenset()
     periods_explicit: bool = False   # named by a year, 十四五/十五五, 现在/以后 … (not only by 目标/已/要)
     topic: tuple[str, ...] = ()
+    phrasing: tuple[str, ...] = ()   # words of the wording the plan never uses and that name nothing (缩到, 摊到)
     expansions: tuple[str, ...] = ()
     struct: StructRef | None = None
     parts: tuple["Query", ...] = ()
@@ -96,6 +97,7 @@ class Query:
         return {
             "text": self.text, "shape": self.shape.value,
             "periods": sorted(p.value for p in self.periods), "periods_explicit": self.periods_explicit, "topic": list(self.topic),
+            "phrasing": list(self.phrasing),
             "expansions": list(self.expansions),
             "struct": None if self.struct is None else [self.struct.kind.value, self.struct.number],
             "parts": [p.to_json() for p in self.parts], "scope": self.scope, "term": self.term, "asks": self.asks,

@@ -211,6 +211,9 @@ def split_parts(text: str, shape: Shape) -> list[str]:
     return parts + whole
 
 
+DEMONSTRATIVE_RE = re.compile(r"^[那这哪].{1,2}$")
+
+
 class Understander:
     """Builds ``Query`` values with the plan's lexical analyser (content words, expansions)."""
 
@@ -224,16 +227,36 @@ class Understander:
         self.absent_topics = sorted({normalize(w) for w in absent_topics if normalize(w) not in self.kb_text},
                                     key=len, reverse=True)
 
-    def topic_words(self, text: str) -> tuple[str, ...]:
-        """Content words that say what the question is about (form and period words removed); words
-        that jieba split inside one of the plan's indicator names (肉/蛋鸡) are joined again (肉蛋鸡)."""
+    def content_words(self, text: str) -> tuple[str, ...]:
+        """Content words of a question (form and period words removed); words that jieba split inside
+        one of the plan's indicator names (肉/蛋鸡) are joined again (肉蛋鸡)."""
         out = []
         for word in self._join_terms(self.analyzer.content_words(text)):
+            if DEMONSTRATIVE_RE.match(word) and normalize(word) not in self.kb_text and word[1:] in self.kb_text:
+                word = word[1:]                  # "那鸡呢": jieba glued the demonstrative to the noun
             if word in FORM_WORDS or FORM_WORD_RE.match(word) or (len(word) == 1 and not word.isalnum()):
                 continue
             if word not in out:
                 out.append(word)
         return tuple(out)
+
+    def topic_words(self, text: str) -> tuple[str, ...]:
+        """The content words that say what the question is about (phrasing words left out)."""
+        return tuple(w for w in self.content_words(text) if not self._wording_only(w))
+
+    def phrasing_words(self, text: str) -> tuple[str, ...]:
+        """The content words of the question's phrasing only (缩到, 摊到, 头上)."""
+        return tuple(w for w in self.content_words(text) if self._wording_only(w))
+
+    def _wording_only(self, word: str) -> bool:
+        """A word of the question's phrasing, not its topic: the plan never uses it, it expands to no
+        plan term, and no part of it is a noun (缩到, 摊到, 能涨 — but not 城里 or 看病 → 就医)."""
+        if normalize(word) in self.kb_text or not any("\u4e00" <= ch <= "\u9fff" for ch in word):
+            return False
+        if self.analyzer.word_expansions(word):
+            return False
+        return not any(flag.startswith(("n", "j", "l", "eng", "s")) or flag in ("vn", "an")
+                       for _, flag in jieba.posseg.lcut(word))
 
     def _join_terms(self, words: list[str]) -> list[str]:
         out: list[str] = []
@@ -322,7 +345,7 @@ class Understander:
         asks = ASKS_RE.search(rest)
         return Query(
             text=rest_for_search, shape=shape, periods=periods, periods_explicit=periods_are_explicit(rest),
-            topic=topic, expansions=self.expansions(rest), struct=struct, parts=parts, scope=scope,
+            topic=topic, phrasing=self.phrasing_words(rest), expansions=self.expansions(rest), struct=struct, parts=parts, scope=scope,
             term=term, asks=asks.group(0) if asks else "", all_mentions=all_mentions,
             list_all=bool(LIST_ALL_RE.search(rest)),
             absent=absent, broader=broader, other_region=self.other_region(rest),
@@ -333,5 +356,5 @@ class Understander:
         if shape not in (Shape.FIGURE, Shape.COUNT):
             shape = Shape.FIGURE if whole is not Shape.COUNT else Shape.COUNT
         return Query(text=text, shape=shape, periods=periods_of(text), periods_explicit=periods_are_explicit(text),
-                     topic=self.topic_words(text),
+                     topic=self.topic_words(text), phrasing=self.phrasing_words(text),
                      expansions=self.expansions(text))

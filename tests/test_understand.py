@@ -134,6 +134,9 @@ CASES = [
     ("怎么推动民族团结进步", {"shape": G}),
     ("乡村振兴有什么新思路", {"shape": L}),
     ("两口子都要上班，娃娃太小没人带咋办？", {"shape": G}),
+    # --- phrasing words (the plan never uses them, they name nothing) are not topic -------------------
+    ("到2030年，城里人跟农村人的收入差要缩到多少？", {"shape": F, "topic": ["城里人", "农村", "收入"], "phrasing": ["差要", "缩到"]}),
+    ("人均收入能涨到多少", {"shape": F, "topic": ["人均收入"], "phrasing": ["能涨"]}),
 ]
 
 
@@ -182,6 +185,10 @@ FOLLOW_UPS = [
     (["2030年城市人口目标是多少？"], "我说的是现在的", {"followup": "rewrite", "periods": [R], "topic": ["城市人口"]}),
     (["低空经济有哪些内容？"], "还有吗？", {"followup": "more"}),
     (["2030年城市人口目标是多少？"], "第7条讲了什么？", {"followup": "new", "shape": S}),
+    (["黔江以后生猪要搞到多少头？"], "那鸡呢？要养多少？", {"followup": "rewrite", "shape": F, "topic": ["鸡"]}),
+    (["十四五期间城市人口增加到了多少？"], "五年后的目标呢？",
+     {"followup": "rewrite", "periods": [GO], "topic": ["城市人口", "增加"]}),
+    (["黔江到吉首的高铁啥时候能通？"], "那去万州的呢？", {"followup": "rewrite", "topic": ["万州", "高铁", "能通"]}),
 ]
 
 
