@@ -4,7 +4,7 @@ Four tabs over one Assistant (loaded once at start): 智能问答 (streaming ans
 evidence panel), 建议原文 (outline, full text, keyword search), 指标表 (targets, CSV download) and 专题简报
 (Markdown/Word). ``POST /api/ask`` {"question", "backend"?, "doc_id"?} returns the Answer JSON.
 Optional login: PLANQA_USERS="name:password,…" or PLANQA_USERS_FILE (name:password lines).
-Rendering lives in chat/render.py; this file only wires the interface.
+Rendering lives in ui/render.py; this file only wires the interface.
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ import gradio as gr
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from chat import render
+from ui import render
 from chat.inputs import QuestionError
 from chat.pipeline import Assistant
 
@@ -90,7 +90,7 @@ def _data(evt: gr.EventData) -> dict:
 
 
 def new_session() -> dict:
-    from chat.conversation import Conversation
+    from chat.understanding.conversation import Conversation
     return {"conversation": Conversation(), "turns": []}
 
 
@@ -175,8 +175,8 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
 
     # ---- briefing ----------------------------------------------------------------------------
     def make_briefing(topic, questions, backend):
-        from chat.briefing import build_briefing
-        from chat.briefing_export import to_docx, to_markdown
+        from chat.briefing.build import build_briefing
+        from chat.briefing.export import to_docx, to_markdown
 
         qs = [q.strip() for q in (questions or "").splitlines() if q.strip()]
         if not (topic or "").strip() and not qs:

@@ -2,7 +2,7 @@
 
 Paths can be moved with environment variables (``PLANQA_KB``, ``PLANQA_CACHE``);
 everything else is a plain default that code reads from ``SETTINGS``.
-Prompts live in files under ``chat/prompts/``, never here.
+Prompts live in files under ``chat/models/prompts/``, never here.
 """
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ class AnswerSettings:
 
 @dataclass(frozen=True)
 class EvidenceSettings:
-    """When retrieved evidence is strong enough to answer (chat/evidence.py). The four thresholds
+    """When retrieved evidence is strong enough to answer (chat/retrieval/evidence.py). The four thresholds
     are the strictest the dev set allows at the lowest cost (2 × false refusals + answered
     unanswerables), chosen by 5-fold cross-validation: python -m eval.calibrate."""
 
@@ -72,7 +72,7 @@ class EvidenceSettings:
 
 @dataclass(frozen=True)
 class FigureSettings:
-    """Choosing a figure for a figure question (chat/figures.py)."""
+    """Choosing a figure for a figure question (chat/compose/figures.py)."""
 
     candidate_units: int = 5            # target rows of the top units are candidates
     match_min: float = 0.5              # a row answers when its score reaches this

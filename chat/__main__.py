@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "brief":
-        from .briefing_export import run_cli
+        from chat.briefing.export import run_cli
 
         return run_cli(args)
 
@@ -50,8 +50,8 @@ def main(argv: list[str] | None = None) -> int:
             print(format_table(targets, args.kind))
         return 0
 
-    from .inputs import QuestionError, clean_question
-    from .pipeline import Assistant
+    from chat.inputs import QuestionError, clean_question
+    from chat.pipeline import Assistant
 
     try:
         clean_question(args.question)             # a clear message before any model loads

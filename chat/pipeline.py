@@ -18,20 +18,20 @@ from langchain_core.runnables import RunnableLambda
 from config import SETTINGS, Settings
 from ingest.lexical import read_word_list
 
-from .answer import Answer
-from .compose import ShapeRouter
-from .conversation import Conversation, follow
-from .evidence import Evidence, EvidenceJudge, TermStats
-from .extractive import Draft, ExtractiveComposer
-from .figures import FigureAnswerer
-from .inputs import Prepared, QuestionError, prepare_question
-from .query import Query, Shape
-from .places import PlaceResolver
-from .retrieve import HybridRetriever, Retrieval
-from .shapes import ShapeComposer
-from .structure import StructureComposer, structure_facts
-from .understand import Understander
-from .verify import CANONICAL_RE, normalize_markers, verify
+from chat.answer import Answer
+from chat.compose.router import ShapeRouter
+from chat.understanding.conversation import Conversation, follow
+from chat.retrieval.evidence import Evidence, EvidenceJudge, TermStats
+from chat.compose.extractive import Draft, ExtractiveComposer
+from chat.compose.figures import FigureAnswerer
+from chat.inputs import Prepared, QuestionError, prepare_question
+from chat.understanding.query import Query, Shape
+from chat.understanding.places import PlaceResolver
+from chat.retrieval.retrieve import HybridRetriever, Retrieval
+from chat.compose.shapes import ShapeComposer
+from chat.compose.structure import StructureComposer, structure_facts
+from chat.understanding.understand import Understander
+from chat.compose.verify import CANONICAL_RE, normalize_markers, verify
 
 LLM_SHAPES = (Shape.GENERAL, Shape.LIST, Shape.LOCATE, Shape.EXPLAIN, Shape.YESNO)
 LLM_FAILED = "模型服务未能作答（{reason}），以下为原文摘录回答。"
@@ -214,7 +214,7 @@ class Assistant:
                 and not extractive.refused and extractive.route not in ("mentions", "article"))
 
     def backend(self, name: str):
-        from .llm import LLMSettings, get_backend
+        from chat.models.llm import LLMSettings, get_backend
 
         llm = self.settings.llm
         with self._backends_lock:
@@ -226,7 +226,7 @@ class Assistant:
             return self._backends[name]
 
     def _llm_deltas(self, turn: TurnState) -> Iterator[str]:
-        from .llm_prompt import build_messages
+        from chat.models.prompt import build_messages
 
         llm = self.settings.llm
         hits = turn.retrieval.hits[: llm.context_units]

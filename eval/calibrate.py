@@ -41,8 +41,8 @@ class Row:
 
 def features(assistant, questions) -> list[Row]:
     """One Row per question, through the pipeline's own steps with the evidence gate open."""
-    from chat.conversation import Conversation
-    from chat.compose import SPECIFIC_ROUTES
+    from chat.understanding.conversation import Conversation
+    from chat.compose.router import SPECIFIC_ROUTES
     from chat.pipeline import TurnState
     from chat.inputs import prepare_question
 

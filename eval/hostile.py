@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from chat.verify import numbers_in, verify
+from chat.compose.verify import numbers_in, verify
 from ingest.units import normalize
 
 HOSTILE_SET = Path(__file__).with_name("hostile.jsonl")
@@ -23,7 +23,7 @@ LEAK_RUN = 10
 
 
 def prompt_fragments() -> set[str]:
-    from chat.llm_prompt import system_prompt, user_template
+    from chat.models.prompt import system_prompt, user_template
 
     fixed = normalize(system_prompt() + user_template().replace("{context}", "\n").replace("{question}", "\n"))
     runs = set()

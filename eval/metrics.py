@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from chat.answer import Derived
-from chat.verify import check_derived, numbers_in
+from chat.compose.verify import check_derived, numbers_in
 from ingest.units import normalize, ref_from_json
 
 RETRIEVAL_METRICS = ("hit@1", "hit@5", "mrr@10", "recall@5")

@@ -55,7 +55,7 @@ def run_questions(rows, ask: Callable[[Question], dict], out_path: Path | None) 
 
 def ask_in_conversation(assistant, question: Question, backend: str) -> dict:
     """The question's answer as JSON, asked in a fresh conversation after its earlier ``turns``."""
-    from chat.conversation import Conversation
+    from chat.understanding.conversation import Conversation
 
     conversation = Conversation()
     for earlier in question.turns:

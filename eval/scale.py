@@ -120,7 +120,7 @@ def run_scale(n: int, assistant, questions: list[str], real_docs: int = 2, seed:
         size_mb = (Path(tmp) / "vectors.faiss").stat().st_size / 2**20
 
     index = KnowledgeIndex({}, docs, units, passages, sorted(quoted_terms(source)), targets, bm25, store, Path("."))
-    from chat.retrieve import HybridRetriever
+    from chat.retrieval.retrieve import HybridRetriever
 
     retriever = HybridRetriever(index, assistant.retriever.embedder, settings)
     latencies, recalls = [], []

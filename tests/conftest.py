@@ -26,7 +26,7 @@ def cache_root(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def llama_server(cache_root):
-    from chat.local_model import LlamaServer, gguf_path
+    from chat.models.local_model import LlamaServer, gguf_path
 
     started = time.perf_counter()
     server = LlamaServer(gguf_path(cache_root, TEST_MODEL), alias=TEST_MODEL, n_ctx=4096, threads=2)
@@ -40,7 +40,7 @@ def llama_server(cache_root):
 @pytest.fixture
 def openai_env(llama_server, monkeypatch):
     """The ``openai`` backend pointed at the loopback llama.cpp server."""
-    from chat.llm import ENV_API_KEY, ENV_BASE_URL, ENV_MODEL
+    from chat.models.llm import ENV_API_KEY, ENV_BASE_URL, ENV_MODEL
 
     monkeypatch.setenv(ENV_BASE_URL, llama_server.base_url)
     monkeypatch.setenv(ENV_MODEL, TEST_MODEL)

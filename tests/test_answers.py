@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from chat.conversation import Conversation
+from chat.understanding.conversation import Conversation
 from chat.inputs import QuestionError
 from ingest.units import normalize
 
@@ -14,7 +14,7 @@ def cited(answer) -> list[str]:
 
 def assert_integrity(assistant, answer) -> None:
     """Every quote is verbatim in its unit; every number of the answer is in a cited unit."""
-    from chat.verify import numbers_in
+    from chat.compose.verify import numbers_in
 
     units = {u.ref: u for u in assistant.index.units}
     for c in answer.citations:

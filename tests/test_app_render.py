@@ -1,4 +1,4 @@
-"""chat/render.py: escaping, citation chips, highlighted quotes, refusal style, outline, search, targets;
+"""ui/render.py: escaping, citation chips, highlighted quotes, refusal style, outline, search, targets;
 and app.py's login parsing."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from chat import render
+from ui import render
 from chat.answer import Answer, Citation
 from ingest.targets import Target
 from ingest.units import Unit

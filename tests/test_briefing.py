@@ -10,9 +10,9 @@ from pathlib import Path
 import docx
 import pytest
 
-from chat.briefing import FINAL_NOTE, build_briefing
-from chat.briefing_export import to_docx, to_markdown, write_markdown
-from chat.verify import numbers_in
+from chat.briefing.build import FINAL_NOTE, build_briefing
+from chat.briefing.export import to_docx, to_markdown, write_markdown
+from chat.compose.verify import numbers_in
 from ingest.units import normalize
 
 PROJECT = Path(__file__).resolve().parents[1]

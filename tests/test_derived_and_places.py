@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from chat.answer import Derived
-from chat.places import PlaceResolver
-from chat.verify import verify
+from chat.understanding.places import PlaceResolver
+from chat.compose.verify import verify
 from config import SETTINGS
 
 

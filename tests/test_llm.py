@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 from langchain_core.messages import HumanMessage
 
-from chat.llm import ENV_API_KEY, ENV_BASE_URL, ENV_MODEL, LLMError, LLMSettings, get_backend
-from chat.llm_prompt import (BLOCK_SEPARATOR, TRUNCATION_MARK, build_context, build_messages,
+from chat.models.llm import ENV_API_KEY, ENV_BASE_URL, ENV_MODEL, LLMError, LLMSettings, get_backend
+from chat.models.prompt import (BLOCK_SEPARATOR, TRUNCATION_MARK, build_context, build_messages,
                              load_prompt, system_prompt)
-from chat.local_model import (GGUF_MAGIC, MODELS, LlamaServer, LlamaServerError,
+from chat.models.local_model import (GGUF_MAGIC, MODELS, LlamaServer, LlamaServerError,
                               ModelPartsMissing, ModelSpec, check_gguf, gguf_path, part_files)
-from chat.retrieve import Hit
+from chat.retrieval.retrieve import Hit
 from config import PROJECT_ROOT, SETTINGS
 from ingest.chunk import count_tokens
 from ingest.parse import load_document
@@ -180,7 +180,7 @@ def test_down_endpoint_fails_fast_without_leaking_the_key(monkeypatch, units):
 
 
 def test_empty_or_garbage_output_is_an_error():
-    from chat.llm import _garbage_reason
+    from chat.models.llm import _garbage_reason
 
     assert "empty" in _garbage_reason(" \n ")
     assert "garbage" in _garbage_reason("\ufffd\ufffd\ufffd\ufffd好")
@@ -246,7 +246,7 @@ def _slot_busy(server: LlamaServer) -> bool:
 
 @pytest.mark.llm_server
 def test_local_backend_starts_one_shared_server_lazily(cache_root):
-    from chat import llm
+    from chat.models import llm
 
     settings = LLMSettings("local", timeout_s=90, max_tokens=16, local_model=TEST_MODEL)
     first, second = get_backend(settings, cache_root), get_backend(settings, cache_root)

@@ -9,7 +9,7 @@ import pytest
 
 from chat.inputs import QuestionError
 from chat.pipeline import Assistant
-from chat.retrieve import HybridRetriever
+from chat.retrieval.retrieve import HybridRetriever
 from config import SETTINGS
 from ingest.index import load_index
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from chat.conversation import Conversation
+from chat.understanding.conversation import Conversation
 
 F, C, L, CMP, LOC, S, M, YN, EX, A, G = ("figure", "count", "list", "compare", "locate", "structure",
                                          "metadata", "yesno", "explain", "assistant", "general")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from chat.conversation import Conversation
+from chat.understanding.conversation import Conversation
 from eval.metrics import backed_by_derivation
-from chat.verify import numbers_in
+from chat.compose.verify import numbers_in
 from ingest.units import normalize
 
 

@@ -1,9 +1,9 @@
-"""What a question means, as one typed, frozen value: the output of ``chat.understand``.
+"""What a question means, as one typed, frozen value: the output of ``chat.understanding.understand``.
 
 A ``Query`` fixes what is asked (its ``Shape``), for which periods, about which topic and,
 when the question names one, which part of the document; a question that asks two things
 carries one sub-query per thing in ``parts``. Nothing here decides whether the plan answers:
-that is decided after retrieval, on the evidence (``chat.evidence``).
+that is decided after retrieval, on the evidence (``chat.retrieval.evidence``).
 """
 from __future__ import annotations
 

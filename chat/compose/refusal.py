@@ -1,13 +1,13 @@
 """Saying plainly that the plan does not answer, or that the assistant will not do something.
 
-Whether to refuse is decided elsewhere — on the evidence (``chat.evidence``) or on the form of
-the question (``chat.understand``); this module only words the refusal. A refusal never asserts
+Whether to refuse is decided elsewhere — on the evidence (``chat.retrieval.evidence``) or on the form of
+the question (``chat.understanding.understand``); this module only words the refusal. A refusal never asserts
 anything: it lists the closest units as "相关条文" by label and title only.
 """
 from __future__ import annotations
 
-from .extractive import Draft, heading
-from .retrieve import Retrieval
+from chat.compose.extractive import Draft, heading
+from chat.retrieval.retrieve import Retrieval
 
 META_REQUEST = "本助手只依据建议原文回答问题，不提供内部设置，也不编造或假设原文没有的内容。"
 OPINION = "本助手只依据建议原文回答问题，不提供个人意见或建议。"

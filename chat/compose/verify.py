@@ -20,7 +20,7 @@ from ingest.lexical import bigrams
 from ingest.parse import cn_to_int
 from ingest.units import CN_NUMERALS, Unit, normalize, ref_label
 
-from .answer import Citation, Derived, Dropped
+from chat.answer import Citation, Derived, Dropped
 
 _CN = f"[{CN_NUMERALS}]{{1,3}}"
 CANONICAL_RE = re.compile(r"〔([^〔〕]{2,40})〕")

@@ -21,9 +21,9 @@ import jieba.posseg
 
 from ingest.units import CN_NUMERALS, cn_to_int, normalize
 
-from .answer import Answer
-from .query import Period, Query, Shape, StructKind
-from .understand import LOCATE_RE, Understander, periods_of, shape_of, struct_ref
+from chat.answer import Answer
+from chat.understanding.query import Period, Query, Shape, StructKind
+from chat.understanding.understand import LOCATE_RE, Understander, periods_of, shape_of, struct_ref
 
 MAX_TURNS = 20
 MORE_RE = re.compile(r"^(?:那)?(?:还有吗|还有呢|还有别的吗|还有其他的吗|还有没有|还有别的没|还有啥|继续|更多|再多说一些|还有什么|再说说|接着说)[？?。!！]*$")

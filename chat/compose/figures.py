@@ -22,10 +22,10 @@ from ingest.lexical import bigrams
 from ingest.targets import Target
 from ingest.units import Unit, normalize
 
-from .evidence import TermStats
-from .extractive import Draft, ExtractiveComposer, marker
-from .query import Period, Query
-from .retrieve import Retrieval
+from chat.retrieval.evidence import TermStats
+from chat.compose.extractive import Draft, ExtractiveComposer, marker
+from chat.understanding.query import Period, Query
+from chat.retrieval.retrieve import Retrieval
 
 MEASURES = {        # kind of quantity asked → units of the targets table that measure it (first match wins)
     "rank": (r"排第几|排名|第几名|名次|排多少", ()),      # no row of the table states a rank

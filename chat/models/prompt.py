@@ -1,6 +1,6 @@
 """The answer prompt: retrieved units, labelled and budgeted, into LangChain chat messages.
 
-The prompt text lives in ``chat/prompts/answer_system.txt`` and ``answer_user.txt`` (a template
+The prompt text lives in ``chat/models/prompts/answer_system.txt`` and ``answer_user.txt`` (a template
 with ``{context}`` and ``{question}``); both are read once per process.
 
 Each unit becomes a block ``【第7条】<title>\\n<verbatim text>`` in rank order. Blocks are added
@@ -21,7 +21,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from config import SETTINGS
 from ingest.chunk import count_tokens, sentence_spans
 
-from .retrieve import Hit
+from chat.retrieval.retrieve import Hit
 
 PROMPTS_DIR = Path(__file__).resolve().parent / "prompts"
 SYSTEM_PROMPT_FILE = "answer_system.txt"
@@ -34,7 +34,7 @@ _CLAUSE_END_RE = re.compile(r"[；;，,、：:]")
 
 @lru_cache(maxsize=None)
 def load_prompt(name: str) -> str:
-    """Text of ``chat/prompts/<name>``, read once per process."""
+    """Text of ``chat/models/prompts/<name>``, read once per process."""
     return (PROMPTS_DIR / name).read_text(encoding="utf-8").strip()
 
 

@@ -24,8 +24,8 @@ from ingest.index import KnowledgeIndex
 from ingest.lexical import LexicalAnalyzer, bigrams
 from ingest.units import normalize
 
-from .query import Query
-from .retrieve import Retrieval
+from chat.understanding.query import Query
+from chat.retrieval.retrieve import Retrieval
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Exact routes come first (requests to the assistant, other regions' plans, opinions, document
 metadata and structure, every mention of a term); then the retrieved evidence decides whether
-to answer at all (``chat.evidence``), unless the shape found its own evidence (a figure row, a
+to answer at all (``chat.retrieval.evidence``), unless the shape found its own evidence (a figure row, a
 count); then the answer is composed by the Query's shape.
 """
 from __future__ import annotations
@@ -14,19 +14,19 @@ from typing import TYPE_CHECKING
 from config import Settings
 from ingest.index import KnowledgeIndex
 
-from .evidence import EvidenceJudge
-from .extractive import Draft, ExtractiveComposer
-from .figures import FigureAnswerer
-from .inputs import CJK_RE
-from .mentions import find_mentions, source_of
-from .query import Shape, StructKind
-from .refusal import META_REQUEST, OPINION, OTHER_REGION, absent_note, refuse
-from .retrieve import Hit, HybridRetriever
-from .shapes import ShapeComposer
-from .structure import StructureComposer, article_draft
+from chat.retrieval.evidence import EvidenceJudge
+from chat.compose.extractive import Draft, ExtractiveComposer
+from chat.compose.figures import FigureAnswerer
+from chat.inputs import CJK_RE
+from chat.compose.mentions import find_mentions, source_of
+from chat.understanding.query import Shape, StructKind
+from chat.compose.refusal import META_REQUEST, OPINION, OTHER_REGION, absent_note, refuse
+from chat.retrieval.retrieve import Hit, HybridRetriever
+from chat.compose.shapes import ShapeComposer
+from chat.compose.structure import StructureComposer, article_draft
 
 if TYPE_CHECKING:
-    from .pipeline import TurnState
+    from chat.pipeline import TurnState
 
 PART_ASKED_RE = re.compile(r"哪一部分|哪个部分|哪部分|第几部分|哪一块|哪个板块")
 NO_COUNT = "建议原文未给出这一具体数量。"

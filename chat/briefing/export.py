@@ -14,9 +14,9 @@ from pathlib import Path
 from ingest.targets import KIND_LABELS, Target
 from ingest.units import normalize
 
-from .answer import Answer
-from .briefing import BOUNDS, EAST_ASIAN_BODY_FONT, EAST_ASIAN_HEADING_FONT, FINAL_NOTE, LATIN_FONT, Briefing, build_briefing
-from .inputs import QuestionError, clean_question
+from chat.answer import Answer
+from chat.briefing.build import BOUNDS, EAST_ASIAN_BODY_FONT, EAST_ASIAN_HEADING_FONT, FINAL_NOTE, LATIN_FONT, Briefing, build_briefing
+from chat.inputs import QuestionError, clean_question
 
 
 # --------------------------------------------------------------------------- rendering
@@ -238,7 +238,7 @@ def run_cli(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
-    from .pipeline import Assistant
+    from chat.pipeline import Assistant
 
     assistant = Assistant.from_settings()
     briefing = build_briefing(assistant, args.topic, questions, backend=args.backend)

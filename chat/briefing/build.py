@@ -38,10 +38,10 @@ from ingest.lexical import bigrams
 from ingest.targets import Target, targets_to_rows
 from ingest.units import DocumentMeta, Unit, normalize
 
-from .answer import Answer
-from .inputs import QuestionError, clean_question
-from .mentions import find_mentions
-from .verify import CANONICAL_RE, numbers_in
+from chat.answer import Answer
+from chat.inputs import QuestionError, clean_question
+from chat.compose.mentions import find_mentions
+from chat.compose.verify import CANONICAL_RE, numbers_in
 
 QA_TOPIC = "专题问答"
 NOT_COVERED = "建议原文未涉及“{topic}”。"

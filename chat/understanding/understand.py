@@ -17,7 +17,7 @@ import jieba.posseg
 from ingest.lexical import LexicalAnalyzer
 from ingest.units import cn_to_int, normalize
 
-from .forms import (
+from chat.understanding.forms import (
     ARTICLE_RE, PART_RE, PREAMBLE_RE, CLOSING_RE, ASKS_CONTENT_RE,
     LAST_ARTICLE_RE, LAST_PART_RE, DOC_COUNT_RE, METADATA_RE, MENTION_PATTERNS,
     MENTION_TRIM, GENERIC_TERMS, LOCATE_RE, COMPARE_RE, COUNT_RE, FIGURE_RE,
@@ -27,8 +27,8 @@ from .forms import (
     OPINION_RE, OTHER_PLAN_RE, HOME_NAMES, PLACE_NAME_RE, CODE_RE, DOC_TOPIC_WORDS,
     FORM_WORDS, FORM_WORD_RE, ASKS_RE, NUMERIC_SHAPES,
 )
-from .places import PlaceResolver
-from .query import Period, Query, Shape, StructKind, StructRef
+from chat.understanding.places import PlaceResolver
+from chat.understanding.query import Period, Query, Shape, StructKind, StructRef
 
 def _int(num: str) -> int:
     return int(num) if num.isdigit() else cn_to_int(num)
@@ -314,7 +314,7 @@ class Understander:
         return None
 
     def understand(self, text: str, scope: str | None = None) -> Query:
-        """The Query of one standalone question (follow-ups are completed by ``chat.conversation``)."""
+        """The Query of one standalone question (follow-ups are completed by ``chat.understanding.conversation``)."""
         norm = normalize(text).strip()
         rest, stripped = strip_instructions(norm)
         topic = self.topic_words(rest)

@@ -21,12 +21,12 @@ from ingest.targets import Target
 from ingest.lexical import bigrams
 from ingest.units import CN_NUMERALS, Unit, cn_to_int, normalize
 
-from .answer import Derived
-from .extractive import Draft, ExtractiveComposer, heading, is_title_sentence, marker
-from .figures import FigureAnswerer, row_period
-from .mentions import find_mentions
-from .query import Period, Query
-from .retrieve import Retrieval
+from chat.answer import Derived
+from chat.compose.extractive import Draft, ExtractiveComposer, heading, is_title_sentence, marker
+from chat.compose.figures import FigureAnswerer, row_period
+from chat.compose.mentions import find_mentions
+from chat.understanding.query import Period, Query
+from chat.retrieval.retrieve import Retrieval
 
 ENUM_RE = re.compile(r"(?:[^、，,。；;：:“”（）()]{1,18}、)+[^、，,。；;：:“”（）()]{1,24}")
 GRADE_RE = r"(?:\d+|[一二三四五六七八九十两]+|[ⅰ-ⅻⅠ-Ⅻ]+|i{1,3}|iv|vi{0,3})"

@@ -15,7 +15,7 @@ from ingest.index import KnowledgeIndex
 from ingest.lexical import LexicalAnalyzer, bigrams
 from ingest.units import Passage, Unit, normalize
 
-from .retrieve import Retrieval
+from chat.retrieval.retrieve import Retrieval
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The forms of a question, in one table: the patterns ``chat.understand`` reads a question with.
+"""The forms of a question, in one table: the patterns ``chat.understanding.understand`` reads a question with.
 
 Each pattern recognises how something is asked — question words, measure words, years, structure
 words, instructions addressed to the assistant — never what it is about; topics are decided on the
@@ -11,7 +11,7 @@ import re
 
 from ingest.units import CN_NUMERALS
 
-from .query import Shape
+from chat.understanding.query import Shape
 
 _NUM = rf"(\d{{1,3}}|[{CN_NUMERALS}]{{1,3}})"
 ARTICLE_RE = re.compile(rf"第{_NUM}条")

@@ -18,7 +18,7 @@ from pathlib import Path
 from ingest.targets import KIND_LABELS, Target
 from ingest.units import LABEL_PATTERN, Unit, normalize, ref_label, ref_of_label
 
-from .answer import Answer
+from chat.answer import Answer
 
 BACKEND_LABELS = {"extractive": "原文摘录", "local": "本地模型", "openai": "接口"}
 MARKER_RE = re.compile(r"〔([^〔〕\n]{2,40})〕")

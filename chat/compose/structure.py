@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from ingest.index import KnowledgeIndex
 from ingest.units import Unit, cn_number, ref_label
 
-from .answer import Derived
-from .extractive import Draft, heading, marker
-from .query import Query, StructKind
+from chat.answer import Derived
+from chat.compose.extractive import Draft, heading, marker
+from chat.understanding.query import Query, StructKind
 
 HEADING_NUMBER_RE = re.compile(r"^[一二三四五六七八九十]+、")
 
