@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ingest.units import ref_to_json
+from ingest.text.refs import ref_to_json
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,8 @@ from chat.retrieval.retrieve import HybridRetriever, Retrieval
 from chat.compose.shapes import ShapeComposer
 from chat.compose.structure import StructureComposer, structure_facts
 from chat.understanding.understand import Understander
-from chat.compose.verify import CANONICAL_RE, normalize_markers, verify
+from chat.compose.verify import verify
+from ingest.text.refs import MARKER_RE, normalize_markers
 
 LLM_SHAPES = (Shape.GENERAL, Shape.LIST, Shape.LOCATE, Shape.EXPLAIN, Shape.YESNO)
 LLM_FAILED = "模型服务未能作答（{reason}），以下为原文摘录回答。"
@@ -245,8 +246,8 @@ class Assistant:
             turn.fallback = "declined"
             return self._fallback(extractive, LLM_NOT_FOUND)
         checked = verify(text, turn.allowed)
-        kept = len(CANONICAL_RE.sub("", checked.text).strip())
-        written = len(CANONICAL_RE.sub("", normalize_markers(text)).strip())
+        kept = len(MARKER_RE.sub("", checked.text).strip())
+        written = len(MARKER_RE.sub("", normalize_markers(text)).strip())
         if not checked.citations or kept < LLM_MIN_KEPT_CHARS or kept < LLM_MIN_KEPT_SHARE * written:
             turn.fallback = "unverified"
             return self._fallback(extractive, LLM_UNVERIFIED)

@@ -12,7 +12,7 @@ from langchain_community.vectorstores.utils import DistanceStrategy
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from ingest.index import KnowledgeIndex
-from ingest.units import ref_to_json
+from ingest.text.refs import ref_to_json
 
 
 def _overlap_ref(index: KnowledgeIndex, doc_id: str, start: int, end: int) -> str | None:

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from chat.compose.verify import numbers_in, verify
-from ingest.units import normalize
+from ingest.text.normalize import normalize
 
 HOSTILE_SET = Path(__file__).with_name("hostile.jsonl")
 LEAK_RUN = 10

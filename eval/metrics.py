@@ -8,7 +8,8 @@ from types import SimpleNamespace
 
 from chat.answer import Derived
 from chat.compose.verify import check_derived, numbers_in
-from ingest.units import normalize, ref_from_json
+from ingest.text.normalize import normalize
+from ingest.text.refs import ref_from_json
 
 RETRIEVAL_METRICS = ("hit@1", "hit@5", "mrr@10", "recall@5")
 ANSWER_METRICS = ("fact_recall", "primary_cited", "refused", "quotes_verbatim", "numbers_backed")

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ingest.units import ref_from_json
+from ingest.text.refs import ref_from_json
 
 from .metrics import (ANSWER_METRICS, RETRIEVAL_METRICS, Question, answer_scores,
                       mean_by_group, retrieval_scores)

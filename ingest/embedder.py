@@ -22,22 +22,24 @@ class E5Embeddings(Embeddings):
         self._model = load_model(cache_root, progress=progress)
 
     def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        """Passage vectors, shape (len(texts), 384), L2-normalised."""
         return self._model.encode(texts, prompt_name="passage", normalize_embeddings=True,
                                   batch_size=32, show_progress_bar=progress, convert_to_numpy=True)
 
     def encode_query(self, text: str) -> np.ndarray:
+        """One query's vector, shape (384,), L2-normalised."""
         return self._model.encode([text], prompt_name="query", normalize_embeddings=True,
                                   convert_to_numpy=True)[0]
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """Query vectors, shape (len(texts), 384), L2-normalised."""
         return self._model.encode(texts, prompt_name="query", normalize_embeddings=True,
                                   batch_size=32, convert_to_numpy=True)
 
-    def token_count(self, text: str) -> int:
-        return len(self._model.tokenizer(text)["input_ids"])
-
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """LangChain ``Embeddings``: passage vectors as lists (the baseline's FAISS store uses them)."""
         return self.encode_passages(list(texts)).tolist()
 
     def embed_query(self, text: str) -> list[float]:
+        """LangChain ``Embeddings``: a query vector as a list."""
         return self.encode_query(text).tolist()

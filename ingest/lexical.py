@@ -14,7 +14,7 @@ from pathlib import Path
 
 import jieba
 
-from .units import normalize
+from .text.normalize import normalize
 
 CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]+")
 WORD_RE = re.compile(r"[\u3400-\u9fff0-9a-z.%]+")

@@ -22,10 +22,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .units import CN_NUMERALS, DocumentMeta, Unit, UnitKind, cn_to_int
+from .text.numerals import CN_NUMERALS, cn_to_int
+from .units import DocumentMeta, Unit, UnitKind
 
 HEADING_RE = re.compile(rf"^([{CN_NUMERALS}]+)、")
-ARTICLE_RE = re.compile(r"^(\d{1,3})[.．]")
+ARTICLE_LINE_RE = re.compile(r"^(\d{1,3})[.．]")
 DATE_LINE_RE = re.compile(r"^[(（].*[)）]$")
 TITLE_END_RE = re.compile(r"[。！？]")
 
@@ -55,7 +56,7 @@ def _lines(source: str) -> list[_Line]:
 
 def article_title(body: str) -> str:
     """First sentence of an article without its number and final stop: 迭代升级现代制造业集群."""
-    body = ARTICLE_RE.sub("", body, count=1)
+    body = ARTICLE_LINE_RE.sub("", body, count=1)
     match = TITLE_END_RE.search(body)
     return (body[: match.start()] if match else body).strip()
 
@@ -70,7 +71,7 @@ def parse_units(source: str, doc_id: str, title: str) -> list[Unit]:
     while i < len(lines) and (lines[i].text == title or DATE_LINE_RE.match(lines[i].text)):
         i += 1                                  # repeated title and date line: the header
     last_article_line = max(
-        (k for k, ln in enumerate(lines) if ARTICLE_RE.match(ln.text)), default=-1
+        (k for k, ln in enumerate(lines) if ARTICLE_LINE_RE.match(ln.text)), default=-1
     )
     if last_article_line < 0:
         raise ParseError("no numbered article (1. 2. …) found: is this a plan document?")
@@ -85,7 +86,7 @@ def parse_units(source: str, doc_id: str, title: str) -> list[Unit]:
     for k in range(i, len(lines)):
         line = lines[k]
         heading = HEADING_RE.match(line.text)
-        article = ARTICLE_RE.match(line.text)
+        article = ARTICLE_LINE_RE.match(line.text)
         if heading:
             part_no, part_heading = cn_to_int(heading.group(1)), line.text
             continue

@@ -60,7 +60,11 @@ import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Iterable
 
-from .units import Unit, ref_label, ref_to_json
+from wcwidth import wcswidth
+
+from .text.refs import ref_label, ref_to_json
+from .text.sentences import CLAUSE_ENDS, SENTENCE_ENDS, nesting_masks, span_at, split_spans
+from .units import Unit
 
 KINDS = ("result", "goal", "vision", "other")
 KIND_LABELS = {"result": "成果", "goal": "目标", "vision": "远景", "other": "其他"}
@@ -98,7 +102,7 @@ UNITS = sorted({
     "万千瓦", "千瓦", "兆瓦", "万辆", "辆", "张", "%", "％", "‰",
 }, key=len, reverse=True)
 _NUM = r"[0-9０-９]+(?:[.．][0-9０-９]+)?"
-FIGURE_RE = re.compile(
+QUANTITY_RE = re.compile(
     rf"(?<![0-9０-９.．A-Za-zＡ-Ｚａ-ｚ])(?:"
     rf"(?P<ratio>{_NUM}(?:[:：]{_NUM})+)"
     rf"|(?P<num>{_NUM})(?P<approx>余|多)?(?P<unit>{'|'.join(map(re.escape, UNITS))})(?P<bound>以上|以下|以内|左右)?"
@@ -116,10 +120,6 @@ TIME_RE = re.compile(r"(?P<year>[0-9]{4})年|(?P<cnyear>[〇零][〇零一二三
 
 # --------------------------------------------------------------------------- clause words
 
-CLAUSE_END = set("，,；;。！？!?\n")
-SENTENCE_END = set("。！？!?\n")
-OPEN_CLOSE = {"“": "”", "《": "》", "(": ")", "（": "）", "‘": "’"}
-QUOTE_OPENERS = {"“", "《", "‘"}
 
 # Framing words removed from the start of the words before a figure (applied repeatedly).
 LEAD_RES = [re.compile(p) for p in (
@@ -168,58 +168,9 @@ class _Fig:
     streak: bool = False
 
 
-def _masks(text: str) -> tuple[list[bool], list[bool]]:
-    """Per character: inside quotes or book-title marks (marks included); inside any bracket or quote."""
-    quoted, nested = [False] * len(text), [False] * len(text)
-    stack: list[str] = []
-    for i, ch in enumerate(text):
-        if stack and ch == OPEN_CLOSE[stack[-1]]:
-            quoted[i] = any(s in QUOTE_OPENERS for s in stack)
-            nested[i] = True
-            stack.pop()
-            continue
-        if ch in OPEN_CLOSE:
-            stack.append(ch)
-            quoted[i] = any(s in QUOTE_OPENERS for s in stack)
-            nested[i] = True
-            continue
-        if ch == "\n":                      # quotes never span paragraphs: recover from a stray mark
-            stack.clear()
-        quoted[i] = any(s in QUOTE_OPENERS for s in stack)
-        nested[i] = bool(stack)
-    return quoted, nested
-
-
-def _spans(text: str, ends: set[str], nested: list[bool]) -> list[tuple[int, int]]:
-    """Spans ending after a terminator (outside brackets/quotes), whitespace trimmed."""
-    spans, begin = [], 0
-    for i, ch in enumerate(text):
-        if ch in ends and not nested[i]:
-            spans.append((begin, i + 1))
-            begin = i + 1
-    if begin < len(text):
-        spans.append((begin, len(text)))
-    out = []
-    for a, b in spans:
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if b > a:
-            out.append((a, b))
-    return out
-
-
-def _span_of(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
-    for a, b in spans:
-        if a <= pos < b:
-            return a, b
-    raise ValueError(pos)
-
-
 def _find_figures(text: str, quoted: list[bool]) -> list[_Fig]:
     figs: list[_Fig] = []
-    for m in FIGURE_RE.finditer(text):
+    for m in QUANTITY_RE.finditer(text):
         s, e = m.start(), m.end()
         if m.group("mag"):
             if quoted[s] and m.group("mag") != "双倍增":
@@ -295,7 +246,7 @@ def _streak(text: str, fig: _Fig, clause_start: int, quoted: list[bool]) -> bool
         return False
     subject = _strip_lead(text[clause_start: fig.start - 2], fig)
     i = fig.end
-    while i < len(text) and (text[i] not in CLAUSE_END or quoted[i]):
+    while i < len(text) and (text[i] not in CLAUSE_ENDS or quoted[i]):
         i += 1
     predicate = text[fig.end: i]
     fig.streak, fig.qualifier = True, "连续"
@@ -309,7 +260,7 @@ def _describe(text: str, figs: list[_Fig], clauses, quoted: list[bool]) -> None:
     prev: _Fig | None = None
     prev_clause = None
     for fig in figs:
-        clause = _span_of(clauses, fig.start)
+        clause = span_at(clauses, fig.start)
         if clause != prev_clause:
             prev = None
         begin = max(clause[0], prev.consumed if prev else clause[0])
@@ -371,15 +322,15 @@ def _kind_of(year: str) -> str:
 
 def _unit_targets(unit: Unit) -> list[Target]:
     text = unit.text
-    quoted, nested = _masks(text)
+    quoted, nested = nesting_masks(text)
     figs = _find_figures(text, quoted)
     if unit.kind == "article" and figs:
         head = re.match(r"\d{1,3}[.．]", text)
         figs = [f for f in figs if not head or f.start >= head.end()]
     if not figs:
         return []
-    clauses = _spans(text, CLAUSE_END, nested)
-    sentences = _spans(text, SENTENCE_END, nested)
+    clauses = split_spans(text, CLAUSE_ENDS, nested)
+    sentences = split_spans(text, SENTENCE_ENDS, nested)
     _describe(text, figs, clauses, quoted)
     mentions = _time_mentions(text)
     default_year = GOAL_PERIOD if unit.part_no >= 2 else ""
@@ -398,7 +349,7 @@ def _unit_targets(unit: Unit) -> list[Target]:
             kind = "other"
         if fig.external:
             kind, year = "other", ""
-        a, b = _span_of(sentences, fig.start)
+        a, b = span_at(sentences, fig.start)
         figure = text[fig.start: fig.end]
         out.append(Target(
             indicator=fig.indicator, value=fig.value, unit=fig.unit, qualifier=fig.qualifier,
@@ -429,12 +380,8 @@ def targets_to_rows(targets: Iterable[Target]) -> list[dict]:
     return rows
 
 
-def _width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
-
-
 def _pad(s: str, width: int) -> str:
-    return s + " " * (width - _width(s))
+    return s + " " * (width - wcswidth(s))
 
 
 def format_table(targets: Iterable[Target], kind: str | None = None) -> str:
@@ -445,7 +392,7 @@ def format_table(targets: Iterable[Target], kind: str | None = None) -> str:
     header = ("条款", "类别", "年份", "指标", "数值", "单位", "限定", "原文")
     body = [(t.label, KIND_LABELS[t.kind], t.year or "—", t.indicator, t.value, t.unit or "—",
              t.qualifier or "—", t.figure) for t in rows]
-    widths = [max(_width(r[i]) for r in [header, *body]) for i in range(len(header))]
+    widths = [max(wcswidth(r[i]) for r in [header, *body]) for i in range(len(header))]
     lines = ["  ".join(_pad(c, w) for c, w in zip(r, widths)).rstrip() for r in [header, *body]]
     lines.insert(1, "  ".join("-" * w for w in widths))
     lines.append(f"({len(rows)} 项)")

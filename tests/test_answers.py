@@ -5,7 +5,7 @@ import pytest
 
 from chat.understanding.conversation import Conversation
 from chat.inputs import QuestionError
-from ingest.units import normalize
+from ingest.text.normalize import normalize
 
 
 def cited(answer) -> list[str]:

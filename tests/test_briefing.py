@@ -13,7 +13,7 @@ import pytest
 from chat.briefing.build import FINAL_NOTE, build_briefing
 from chat.briefing.export import to_docx, to_markdown, write_markdown
 from chat.compose.verify import numbers_in
-from ingest.units import normalize
+from ingest.text.normalize import normalize
 
 PROJECT = Path(__file__).resolve().parents[1]
 

@@ -162,7 +162,7 @@ def test_bad_llm_endpoint_falls_back_to_the_extractive_answer(assistant, endpoin
     started = time.perf_counter()
     answer = fast_assistant(assistant).ask("低空经济怎么发展？", backend="openai")
     elapsed = time.perf_counter() - started
-    assert elapsed < 2.0 + 1.5, f"fallback took {elapsed:.1f} s"
+    assert elapsed < 2.0 + 4.0, f"fallback took {elapsed:.1f} s"   # the 2 s timeout, not the 60 s default (slack for a loaded machine)
     assert answer.backend == "extractive" and answer.notices
     assert "低空经济先行试验区" in answer.answer and "999" not in answer.answer
     assert {c.ref for c in answer.citations} >= {"9"}

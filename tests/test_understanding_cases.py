@@ -7,7 +7,7 @@ import pytest
 from chat.understanding.conversation import Conversation
 from eval.metrics import backed_by_derivation
 from chat.compose.verify import numbers_in
-from ingest.units import normalize
+from ingest.text.normalize import normalize
 
 
 def ask(assistant, *turns: str):

@@ -9,30 +9,25 @@ from __future__ import annotations
 import csv
 import html
 import os
-import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-
 from ingest.targets import KIND_LABELS, Target
-from ingest.units import LABEL_PATTERN, Unit, normalize, ref_label, ref_of_label
+from ingest.text.normalize import normalize
+from ingest.text.refs import MARKER_RE, is_label, ref_label, ref_of_label
+from ingest.text.sentences import CLAUSE_RE
+from ingest.units import Unit
 
 from chat.answer import Answer
 
 BACKEND_LABELS = {"extractive": "原文摘录", "local": "本地模型", "openai": "接口"}
-MARKER_RE = re.compile(r"〔([^〔〕\n]{2,40})〕")
-SENTENCE_RE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*")
 TARGET_HEADERS = ["指标", "数值", "表述", "年份", "类别", "条文", "原句"]
 
 
 def esc(text: object) -> str:
     """Escape any text for HTML content and attribute values."""
     return html.escape(str(text), quote=True)
-
-
-def is_label(label: str) -> bool:
-    return bool(re.fullmatch(LABEL_PATTERN, label))
 
 
 def chip(ref: str, label: str | None = None, doc_id: str = "", turn: int | None = None) -> str:
@@ -265,7 +260,7 @@ def search_units(units: Sequence[Unit], keyword: str, limit: int = 60) -> list[t
         norm, index = _normalized_with_map(u.text)
         spans = [(index[s], index[e - 1] + 1) for s, e in _find_all(norm, key)]
         if spans:
-            sentences = [m.group(0) for m in SENTENCE_RE.finditer(u.text)
+            sentences = [m.group(0) for m in CLAUSE_RE.finditer(u.text)
                          if any(m.start() < e and s < m.end() for s, e in spans)]
             results.append((u, spans, sentences))
         if len(results) >= limit:

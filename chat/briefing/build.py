@@ -33,15 +33,17 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from ingest.chunk import sentence_spans
+from ingest.text.sentences import sentence_spans
 from ingest.lexical import bigrams
 from ingest.targets import Target, targets_to_rows
-from ingest.units import DocumentMeta, Unit, normalize
+from ingest.text.normalize import normalize
+from ingest.units import DocumentMeta, Unit
 
 from chat.answer import Answer
 from chat.inputs import QuestionError, clean_question
 from chat.compose.mentions import find_mentions
-from chat.compose.verify import CANONICAL_RE, numbers_in
+from chat.compose.verify import numbers_in
+from ingest.text.refs import MARKER_RE
 
 QA_TOPIC = "专题问答"
 NOT_COVERED = "建议原文未涉及“{topic}”。"
@@ -267,11 +269,11 @@ def _answer_lines(answer: Answer, allowed_labels: set[str], keys: set[str] = fro
     out = []
     for line in answer.answer.splitlines():
         line = line.strip().lstrip("-·• ").strip()
-        labels = CANONICAL_RE.findall(line)
+        labels = MARKER_RE.findall(line)
         if line and labels and line.endswith("〕") and set(labels) <= allowed_labels:
             out.append(line)
     if keys:
-        out.sort(key=lambda line: -_coverage(CANONICAL_RE.sub("", line), keys))
+        out.sort(key=lambda line: -_coverage(MARKER_RE.sub("", line), keys))
     return out
 
 

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from ingest.targets import KIND_LABELS, Target
-from ingest.units import normalize
+from ingest.text.normalize import normalize
 
 from chat.answer import Answer
 from chat.briefing.build import BOUNDS, EAST_ASIAN_BODY_FONT, EAST_ASIAN_HEADING_FONT, FINAL_NOTE, LATIN_FONT, Briefing, build_briefing

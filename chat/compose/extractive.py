@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from config import AnswerSettings
 from ingest.index import KnowledgeIndex
 from ingest.lexical import LexicalAnalyzer, bigrams
-from ingest.units import Passage, Unit, normalize
+from ingest.text.normalize import normalize
+from ingest.text.refs import marker_of
+from ingest.units import Passage, Unit
 
 from chat.retrieval.retrieve import Retrieval
 
@@ -31,10 +33,12 @@ class Draft:
 
 
 def marker(unit: Unit) -> str:
-    return f"〔{unit.label}〕"
+    """The citation marker of a unit: 〔第7条〕, 〔《简称》第7条〕."""
+    return marker_of(unit.label)
 
 
 def heading(unit: Unit) -> str:
+    """A unit's label with its title: 第7条（“十五五”时期…主要目标）."""
     return f"{unit.label}（{unit.title}）"
 
 

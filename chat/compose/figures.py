@@ -20,7 +20,8 @@ from config import FigureSettings
 from ingest.index import KnowledgeIndex
 from ingest.lexical import bigrams
 from ingest.targets import Target
-from ingest.units import Unit, normalize
+from ingest.text.normalize import normalize
+from ingest.units import Unit
 
 from chat.retrieval.evidence import TermStats
 from chat.compose.extractive import Draft, ExtractiveComposer, marker

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import re
 
-from ingest.chunk import sentence_spans
+from ingest.text.sentences import sentence_spans
 from ingest.index import KnowledgeIndex
-from ingest.units import Unit, normalize
+from ingest.text.normalize import normalize
+from ingest.units import Unit
 
 PIECE_SPLIT_RE = re.compile(r"[“”\"'‘’《》「」、,，和与及的\s]+")
 

@@ -15,11 +15,13 @@ import re
 import jieba.posseg
 
 from config import AnswerSettings
-from ingest.chunk import sentence_spans
+from ingest.text.sentences import sentence_spans
 from ingest.index import KnowledgeIndex
 from ingest.targets import Target
 from ingest.lexical import bigrams
-from ingest.units import CN_NUMERALS, Unit, cn_to_int, normalize
+from ingest.text.normalize import normalize
+from ingest.text.numerals import CN_NUMERALS, numeral_value
+from ingest.units import Unit
 
 from chat.answer import Derived
 from chat.compose.extractive import Draft, ExtractiveComposer, heading, is_title_sentence, marker
@@ -37,16 +39,6 @@ SIMPLE_NUMBERED_RE = re.compile(rf"[{CN_NUMERALS}两]{{1,2}}[大个张篇项条�
 COMMON_CHARS = set("大个项张篇条种类件方面")    # too common in items to tie them to a numbered phrase
 NAME_SUFFIXES = set("州市县区镇乡村省园馆校院寨湖山江")
 LEADING_TAGS = {"v", "vn", "p", "c", "d", "ad", "u", "r", "f"}
-
-
-def _numeral(text: str) -> int | None:
-    if text.isdigit():
-        return int(text)
-    text = text.replace("两", "二")
-    try:
-        return cn_to_int(text)
-    except ValueError:
-        return None
 
 
 def _trim_item(item: str, first: bool) -> str:
@@ -165,7 +157,7 @@ class ShapeComposer:
                 if not any(len(k) >= 2 and k in counted for k in keys):
                     continue                                               # 6大机遇 is no count of 战略定位
                 hit = _near_share(keys, normalize(text[max(0, m.start() - 12): m.end() + 12]))
-                n = _numeral(m.group(1))
+                n = numeral_value(m.group(1))
                 if n and hit > 0 and (best is None or sp.score + hit + 0.5 > best[0]):
                     best = (sp.score + hit + 0.5, unit, text, m)
         question_grams = set(bigrams(normalize(query.text)))
@@ -196,7 +188,7 @@ class ShapeComposer:
             lead = f"共{len(found)}{word}：{'、'.join(found)}{marker(unit)}"
             derived = Derived(lead.replace(marker(unit), ""), "items", str(len(found)), tuple(found))
         else:
-            n = _numeral(found.group(1))
+            n = numeral_value(found.group(1))
             lead = f"共{n}{found.group(2)}（原文：“{found.group(0)}”）{marker(unit)}"
             derived = Derived(lead.replace(marker(unit), ""), "numeral", str(n), (found.group(0),))
         text = "\n".join([lead, "原文："] + [f"- {line}{marker(unit)}" for line in sentence.split("\n")])
@@ -311,7 +303,7 @@ class ShapeComposer:
         for unit, sentences in found:
             for sentence in sentences:
                 after = sentence[sentence.find(term) + len(term):] if term in sentence else ""
-                counted = numeral and any(len(items) == _numeral(term[0].replace("两", "二"))
+                counted = numeral and any(len(items) == numeral_value(term[0].replace("两", "二"))
                                           for _, _, items in enumerations(sentence) + quoted_runs(sentence))
                 if DEFINE_RE.match(after.lstrip("”\"")) or after.lstrip("”\"").startswith(("（", "(")) or counted:
                     defining.append((unit, sentence))
@@ -333,7 +325,7 @@ class ShapeComposer:
         match = re.match(rf"^([{CN_NUMERALS}两]{{1,2}})(.+)$", term)
         if not match:
             return None
-        n, rest = _numeral(match.group(1)), set(match.group(2)) - COMMON_CHARS
+        n, rest = numeral_value(match.group(1)), set(match.group(2)) - COMMON_CHARS
         best = None
         for hit in retrieval.hits[:5]:
             for sentence in full_sentences(hit.unit):

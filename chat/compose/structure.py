@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass
 
 from ingest.index import KnowledgeIndex
-from ingest.units import Unit, cn_number, ref_label
+from ingest.text.numerals import cn_number
+from ingest.text.refs import ref_label
+from ingest.units import Unit
 
 from chat.answer import Derived
 from chat.compose.extractive import Draft, heading, marker

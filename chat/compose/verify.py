@@ -15,26 +15,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.chunk import sentence_spans
 from ingest.lexical import bigrams
-from ingest.parse import cn_to_int
-from ingest.units import CN_NUMERALS, Unit, normalize, ref_label
+from ingest.text.normalize import normalize
+from ingest.text.numerals import CN_NUMERALS, numeral_value
+from ingest.text.refs import BARE_ARTICLE_RE, MARKER_RE, normalize_markers
+from ingest.text.sentences import ANSWER_SENTENCE_RE, sentence_spans
+from ingest.units import Unit
 
 from chat.answer import Citation, Derived, Dropped
 
-_CN = f"[{CN_NUMERALS}]{{1,3}}"
-CANONICAL_RE = re.compile(r"〔([^〔〕]{2,40})〕")
-LOOSE_MARKER_RE = re.compile(
-    rf"[【\[〔(（]\s*(?:第\s*)?(\d{{1,3}}|{_CN})\s*(?:条)?\s*[】\]〕)）]"
-    rf"|[【\[〔(（]\s*(第{_CN}部分导语|序言|结束语|题注)\s*[】\]〕)）]"
-)
-BARE_ARTICLE_RE = re.compile(rf"第(\d{{1,3}}|{_CN})条")
 NUMBER_RE = re.compile(
     r"\d+(?:\.\d+)?(?::\d+(?:\.\d+)?)*%?"
     rf"|(?:[{CN_NUMERALS}两]*[百千万亿]+)+级"
     rf"|[{CN_NUMERALS}两百千]+(?:倍|成|周年|年)"
 )
-SENTENCE_RE = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+|$)(?:\s*〔[^〔〕\n]{2,40}〕)*")
 CONNECTIVE_MAX_CHARS = 40
 SUPPORT_MIN = 0.6
 # The product's fixed framing: they say where an answer comes from or that the plan is silent, carry no
@@ -55,24 +49,9 @@ class Verified:
     dropped: list[Dropped]
 
 
-def _label_of(token: str) -> str | None:
-    if token in ("序言", "结束语", "题注") or token.endswith("部分导语"):
-        return token
-    number = int(token) if token.isdigit() else cn_to_int(token)
-    return ref_label(str(number))
-
-
-def normalize_markers(text: str) -> str:
-    """Rewrite citation markers of any common shape to 〔第N条〕 / 〔第三部分导语〕."""
-    def loose(match: re.Match) -> str:
-        label = _label_of(match.group(1) or match.group(2))
-        return f"〔{label}〕" if label else match.group(0)
-    return LOOSE_MARKER_RE.sub(loose, text)
-
-
 def numbers_in(text: str) -> list[str]:
     """Numbers that must be backed by the cited text (references like 第7条 are not numbers)."""
-    text = BARE_ARTICLE_RE.sub(" ", CANONICAL_RE.sub(" ", normalize(text)))
+    text = BARE_ARTICLE_RE.sub(" ", MARKER_RE.sub(" ", normalize(text)))
     return [n for n in NUMBER_RE.findall(text) if n]
 
 
@@ -98,17 +77,6 @@ def _support(content: str, unit: Unit) -> tuple[float, str]:
     return best, quote
 
 
-def _numeral_value(text: str) -> int | None:
-    digits = re.match(r"\d+", text)
-    if digits:
-        return int(digits.group(0))
-    numeral = re.match(rf"[{CN_NUMERALS}两]+", text)
-    try:
-        return cn_to_int(numeral.group(0).replace("两", "二")) if numeral else None
-    except ValueError:
-        return None
-
-
 def _to_float(figure: str) -> float | None:
     match = re.search(r"\d+(?:\.\d+)?", figure)
     return float(match.group(0)) if match else None
@@ -122,7 +90,7 @@ def check_derived(claim: Derived, units: list[Unit], facts: set[str]) -> tuple[b
     if claim.kind == "items":
         return (claim.value == str(len(claim.items)) and all(has(i) for i in claim.items)), {claim.value}
     if claim.kind == "numeral":
-        ok = bool(claim.items) and has(claim.items[0]) and _numeral_value(claim.items[0]) == int(claim.value)
+        ok = bool(claim.items) and has(claim.items[0]) and numeral_value(claim.items[0]) == int(claim.value)
         return ok, {claim.value}
     if claim.kind == "structure":
         values = {f.split("=", 1)[1] for f in claim.facts}
@@ -161,7 +129,7 @@ def verify(text: str, allowed: dict[str, Unit], derived: list[Derived] = (),
     seen: set[tuple[str, str]] = set()
     for line in text.split("\n"):
         kept_parts = []
-        whole = CANONICAL_RE.sub("", line).strip().lstrip("-·• ").strip()
+        whole = MARKER_RE.sub("", line).strip().lstrip("-·• ").strip()
         claim = _derived_for(whole, list(derived))
         if claim is None and FRAMING_RE.fullmatch(whole) and _framing_numbers_ok(whole, allowed_units):
             kept_lines.append(line)
@@ -173,7 +141,7 @@ def verify(text: str, allowed: dict[str, Unit], derived: list[Derived] = (),
             if not holds or unbacked:
                 dropped.append(Dropped(whole, "derived number did not re-check"))
                 continue
-            for label in CANONICAL_RE.findall(line):
+            for label in MARKER_RE.findall(line):
                 unit = allowed.get(label)
                 if unit is not None:
                     score, quote = _support(whole, unit)
@@ -182,12 +150,12 @@ def verify(text: str, allowed: dict[str, Unit], derived: list[Derived] = (),
                         citations.append(Citation.of(unit, quote))
             kept_lines.append(line)
             continue
-        sentences = [s for s in SENTENCE_RE.findall(line) if s.strip()]
-        line_labels = CANONICAL_RE.findall(sentences[-1]) if sentences else []
+        sentences = [s for s in ANSWER_SENTENCE_RE.findall(line) if s.strip()]
+        line_labels = MARKER_RE.findall(sentences[-1]) if sentences else []
         for sentence in sentences:
             # a marker closing a paragraph covers its unmarked sentences
-            labels = CANONICAL_RE.findall(sentence) or line_labels
-            content = CANONICAL_RE.sub("", sentence).strip().lstrip("-·• ").strip()
+            labels = MARKER_RE.findall(sentence) or line_labels
+            content = MARKER_RE.sub("", sentence).strip().lstrip("-·• ").strip()
             cited: list[tuple[Unit, str]] = []
             for label in labels:
                 unit = allowed.get(label)
@@ -210,8 +178,8 @@ def verify(text: str, allowed: dict[str, Unit], derived: list[Derived] = (),
             if not cited and len(content) > CONNECTIVE_MAX_CHARS:
                 dropped.append(Dropped(content, "uncited statement"))
                 continue
-            body = CANONICAL_RE.sub("", sentence).rstrip()
-            own = CANONICAL_RE.findall(sentence)
+            body = MARKER_RE.sub("", sentence).rstrip()
+            own = MARKER_RE.findall(sentence)
             kept_parts.append(body + "".join(f"〔{u.label}〕" for u, _ in cited if own))
             for unit, quote in cited:
                 key = (unit.ref + unit.doc_id, quote)

@@ -19,7 +19,8 @@ from pathlib import Path
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from config import SETTINGS
-from ingest.chunk import count_tokens, sentence_spans
+from ingest.chunk import count_tokens
+from ingest.text.sentences import sentence_spans
 
 from chat.retrieval.retrieve import Hit
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from config import EvidenceSettings
 from ingest.index import KnowledgeIndex
 from ingest.lexical import LexicalAnalyzer, bigrams
-from ingest.units import normalize
+from ingest.text.normalize import normalize
 
 from chat.understanding.query import Query
 from chat.retrieval.retrieve import Retrieval

@@ -21,7 +21,8 @@ from langchain_core.retrievers import BaseRetriever
 from config import SETTINGS, Settings
 from ingest.index import KnowledgeIndex, load_index
 from ingest.lexical import LexicalAnalyzer
-from ingest.units import Unit, ref_to_json
+from ingest.text.refs import ref_to_json
+from ingest.units import Unit
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 
 import jieba.posseg
 
-from ingest.units import CN_NUMERALS, cn_to_int, normalize
+from ingest.text.normalize import normalize
+from ingest.text.numerals import CN_NUMERALS, cn_to_int
 
 from chat.answer import Answer
 from chat.understanding.query import Period, Query, Shape, StructKind

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.units import CN_NUMERALS
+from ingest.text.numerals import CN_NUMERALS
 
 from chat.understanding.query import Shape
 

@@ -15,7 +15,8 @@ import re
 import jieba.posseg
 
 from ingest.lexical import LexicalAnalyzer
-from ingest.units import cn_to_int, normalize
+from ingest.text.normalize import normalize
+from ingest.text.numerals import cn_to_int
 
 from chat.understanding.forms import (
     ARTICLE_RE, PART_RE, PREAMBLE_RE, CLOSING_RE, ASKS_CONTENT_RE,
