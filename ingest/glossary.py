@@ -47,6 +47,7 @@ NUMBERED_RE = re.compile(
     rf"(?:[{MEASURES}][\u4e00-\u9fff]{{1,4}}(?=[,，、；;。：:！？!?“”‘’《》（）()\s]|$)|位一体)"
 )
 COUNT_CHARS = f"{CN_NUMERALS.replace('零', '')}两双"    # what makes a second count (零 in 零发生 is not one)
+DIGITS = "0123456789"
 LIST_SEPARATORS = "、"
 CONNECTOR_RE = re.compile(r"[和与及]")
 QUOTED_RUN_RE = re.compile(r"(?:“[^“”\n]+”[、和与及]?)*“[^“”\n]+”$")
@@ -113,8 +114,8 @@ def leading_count(term: str) -> int | None:
     (一主两副五片区, 三攻坚一盘活, 六个一). Never raises."""
     if term.startswith("双"):
         value, rest = 2, term[1:]
-    elif term[:1].isdigit():
-        if len(term) < 2 or term[1].isdigit() or term[1] == ".":
+    elif term[:1] in DIGITS:
+        if len(term) < 2 or term[1] in DIGITS or term[1] == ".":
             return None
         value, rest = int(term[0]), term[1:]
     else:
@@ -134,7 +135,8 @@ def build_glossary(units: Iterable[Unit]) -> list[GlossaryEntry]:
 
     Input: units in document order, as ``KnowledgeIndex.units``. Output: one entry per (document,
     term), documents in the order they first appear, terms by first occurrence (unit order, then
-    offset). Deterministic; an empty input gives []. Raises nothing of its own."""
+    offset). Deterministic; an empty input gives []. Raises nothing of its own (anything that is
+    not a ``Unit`` fails with AttributeError)."""
     by_doc: dict[str, list[Unit]] = {}
     for unit in units:
         by_doc.setdefault(unit.doc_id, []).append(unit)
