@@ -4,7 +4,8 @@
   when the plan gives one ("到2030年，城市人口突破____。"); distractors are figures of other rows in the
   same unit of measure;
 - formulation: a quoted formulation (“四高六铁”) blanked in its clause; distractors are other quoted
-  formulations of about the same length;
+  formulations of about the same length; and, where the plan spells a numbered formulation out with
+  the list before it, "“四治融合”是指哪四项？" (``defined``);
 - list: a middle member of a 、-list blanked ("黄溪、濯水、____、石会…等重点镇"); distractors are middle
   members of other lists, those alike in ending and length first;
 - article: a distinctive clause of an article, "出自哪一条？", with article labels as choices.
@@ -21,6 +22,7 @@ from ingest.targets import LAST_RESULT_YEAR, Target
 from ingest.units import Unit
 
 from chat.compose.shapes import enumerations
+from chat.study.defined import definition_item
 from chat.study.items import QuizItem
 from chat.study.material import (FIGURE_CONTEXT, Scope, blanked, choices_of, clauses, distractors, fullwidth,
                                  sentence_at, sentences, shape)
@@ -106,6 +108,8 @@ def formulation_items(scope: Scope, rng: random.Random) -> list[QuizItem]:
                 wrong = distractors(rng, term, pool, [source, question], rank=lambda p: len(p) != len(term))
                 out.append(QuizItem(question, choices_of(rng, term, wrong), term, unit.ref, unit.label,
                                     source, "formulation"))
+                defined = definition_item(scope.name(unit.doc_id), unit, source, m)
+                out += [defined] if defined else []
     return out
 
 
