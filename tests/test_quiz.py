@@ -3,8 +3,12 @@ quizzes for several seeds, and the Word paper is opened again with python-docx."
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -89,9 +93,12 @@ def test_blanks_and_wording(quizzes, everything):
     for item in all_items(quizzes, everything):
         if item.kind == "article":
             assert re.fullmatch(r"“[^“”]{12,40}”出自《建议》哪一条？", item.question), item
+        elif item.question.endswith("项？"):                  # “四治融合”是指哪四项？
+            assert item.kind == "formulation" and item.choices is None and "是指哪" in item.question
+            assert "、" in item.answer and BLANK not in item.question
         else:
             assert item.question.count(BLANK) == 1, item
-            assert item.question.endswith(("。", "。”", "？")), item
+            assert item.question.endswith(("。", "。”")), item
 
 
 def test_figure_items_keep_their_unit_of_measure(index, everything):
@@ -115,6 +122,9 @@ def test_known_items(everything):
     assert all(i.label == "第36条" for i in towns)
     forms = {i.answer for i in everything if i.kind == "formulation"}
     assert {"四高六铁", "一主两副五片区"} <= forms
+    defined = by_answer[("formulation", "自治、法治、德治、智治")]
+    assert defined.question == "《建议》提出的“四治融合”是指哪四项？" and defined.label == "第35条"
+    assert by_answer[("formulation", "数量、质量、生态")].question == "《建议》提出的“三位一体”耕地保护体系是指哪三项？"
 
 
 def test_deterministic_for_a_seed(index, quizzes):
@@ -123,6 +133,28 @@ def test_deterministic_for_a_seed(index, quizzes):
     assert len({tuple(quiz) for quiz in quizzes.values()}) == len(SEEDS)
     first = {seed: {i.question for i in quiz} for seed, quiz in quizzes.items()}
     assert first[0] != first[1] and first[1] != first[2]
+
+
+def test_same_quiz_in_another_process(quizzes):
+    """No set or hash order leaks into the quiz: a fresh interpreter with another hash seed agrees."""
+    code = ("import json; from config import SETTINGS; from ingest.index import load_index; "
+            "from chat.study.quiz import build_quiz, to_json; "
+            f"print(json.dumps([to_json(i) for i in build_quiz(load_index(SETTINGS), n={N}, seed=7)], ensure_ascii=False))")
+    env = dict(os.environ, PYTHONHASHSEED="12345")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         cwd=Path(__file__).resolve().parents[1], timeout=300, check=True).stdout
+    assert json.loads(out) == [to_json(i) for i in quizzes[7]]
+
+
+def test_command_line(tmp_path):
+    root = Path(__file__).resolve().parents[1]
+    run = lambda *args: subprocess.run([sys.executable, "-m", "chat.study.quiz", *args], capture_output=True,
+                                       text=True, cwd=root, timeout=300, check=True).stdout
+    lines = run("--n", "6", "--seed", "3", "--part", "7").splitlines()
+    assert len(lines) == 6 and all("question" in json.loads(line) for line in lines)
+    out = tmp_path / "paper.docx"
+    assert run("--n", "6", "--out", str(out), "--key").strip() == str(out)
+    assert "参考答案" in _text(out)
 
 
 def test_part_and_doc_filters(index, units):
