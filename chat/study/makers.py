@@ -217,7 +217,11 @@ def article_item(scope: Scope, unit: Unit, rng: random.Random) -> QuizItem | Non
     source, clause = rng.choice(found)
     question = f"“{fullwidth(clause)}”出自{scope.name(unit.doc_id)}哪一条？"
     others = {u.label: u for u in units if u.kind == "article" and u is not unit}
-    rank = lambda label: (others[label].part_no != unit.part_no, abs(article_number(label) - article_number(unit.ref)) > 6)
+
+    def rank(label: str) -> tuple[bool, bool]:          # its part first, then articles nearby
+        near = abs(article_number(label) - article_number(unit.ref)) <= 6
+        return others[label].part_no != unit.part_no, not near
+
     wrong = distractors(rng, unit.label, list(others), [source, question], rank)
     if len(wrong) < 3:
         return None
