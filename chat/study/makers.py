@@ -33,6 +33,7 @@ PERIOD_NAMES = {"十五五", "十四五"}          # quoted in nearly every part
 QUOTE_LEN = (12, 40)                         # which-article quotes, in characters
 NESTED_RE = re.compile(r"[“”‘’《》()（）]")
 DIGIT_RE = re.compile(r"\d")
+RARE_UNITS = 2                               # a list member found in at most this many units is a name
 
 
 # --------------------------------------------------------------------------- figure
@@ -154,14 +155,20 @@ def list_pool(units: list[Unit]) -> list[Member]:
     return [m for u in units for s, e in sentences(u) for m in middle_members(u.text[s:e])]
 
 
-def alike(member: Member, pool: list[Member]):
+def alike(member: Member, pool: list[Member], units: list[Unit]):
     """Rank of a distractor for a list member: from a list of the same kind first, then ending like
-    the answer, then close in length."""
+    the answer, then as rare in the document as the answer (a place named once draws names, not
+    everyday words), then close in length."""
     kinds: dict[str, int] = {}
     for m in pool:
         kinds[m.text] = max(kinds.get(m.text, 0), len(m.kind & member.kind))
     answer = member.text
-    return lambda p: (-kinds.get(p, 0), p[-1] != answer[-1], min(abs(len(p) - len(answer)), 3))
+
+    def rare(text: str) -> bool:
+        return sum(text in u.text for u in units) <= RARE_UNITS
+
+    return lambda p: (-kinds.get(p, 0), p[-1] != answer[-1], rare(p) != rare(answer),
+                      min(abs(len(p) - len(answer)), 3))
 
 
 def list_items(scope: Scope, rng: random.Random) -> list[QuizItem]:
@@ -180,7 +187,8 @@ def list_items(scope: Scope, rng: random.Random) -> list[QuizItem]:
                 question = f"{scope.name(unit.doc_id)}提出，{blanked(source, member.at, member.at + len(answer))}"
                 if answer in question:
                     continue
-                wrong = distractors(rng, answer, [m.text for m in pool], [source, question], alike(member, pool))
+                rank = alike(member, pool, scope.doc_units[unit.doc_id])
+                wrong = distractors(rng, answer, [m.text for m in pool], [source, question], rank)
                 out.append(QuizItem(question, choices_of(rng, answer, wrong), answer, unit.ref, unit.label,
                                     source, "list"))
     return out
