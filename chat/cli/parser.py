@@ -42,6 +42,7 @@ class ChineseHelpFormatter(argparse.HelpFormatter):
     """argparse's help layout with a Chinese usage prefix."""
 
     def add_usage(self, usage, actions, groups, prefix=None):
+        """As argparse's, with "用法：" instead of "usage: " unless a prefix is given."""
         super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
 
 
