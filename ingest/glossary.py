@@ -34,7 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .text.normalize import normalize
-from .text.numerals import CN_NUMERALS, cn_to_int
+from .text.numerals import CN_NUMERALS, numeral_value
 from .text.refs import ref_to_json
 from .text.sentences import CLAUSE_ENDS, nesting_masks, sentence_spans, span_at
 from .units import Unit
@@ -101,7 +101,7 @@ def numbered_phrases(text: str) -> list[tuple[int, str]]:
     found = []
     for match in NUMBERED_RE.finditer(text):
         count = match.group("count")
-        value = int(count) if count.isdigit() else _cn_value(count)
+        value = numeral_value(count)
         if value is not None and value >= 2:
             found.append((match.start(), match.group(0)))
     return found
@@ -122,7 +122,7 @@ def leading_count(term: str) -> int | None:
         head = re.match(rf"[{CN_NUMERALS}两]+", term)
         if head is None:
             return None
-        value, rest = _cn_value(head.group(0)), term[head.end():]
+        value, rest = numeral_value(head.group(0)), term[head.end():]
     if value is None or value < 2 or not rest:
         return None
     if any(ch in COUNT_CHARS for ch in rest.replace("一体", "")):
@@ -175,13 +175,6 @@ def to_json(entry: GlossaryEntry) -> dict:
 
 
 # ---------------------------------------------------------------- internals
-
-
-def _cn_value(numeral: str) -> int | None:
-    try:
-        return cn_to_int(numeral)
-    except ValueError:
-        return None
 
 
 def _matching_form(text: str) -> str:

@@ -148,13 +148,16 @@ def test_same_quiz_in_another_process(quizzes):
 
 def test_command_line(tmp_path):
     root = Path(__file__).resolve().parents[1]
-    run = lambda *args: subprocess.run([sys.executable, "-m", "chat.study.quiz", *args], capture_output=True,
-                                       text=True, cwd=root, timeout=300, check=True).stdout
-    lines = run("--n", "6", "--seed", "3", "--part", "7").splitlines()
-    assert len(lines) == 6 and all("question" in json.loads(line) for line in lines)
+    run = lambda *args: subprocess.run([sys.executable, "-m", "chat", "quiz", *args], capture_output=True,
+                                       text=True, cwd=root, timeout=300)
+    done = run("-n", "6", "--seed", "3", "--part", "7", "--json")
+    items = json.loads(done.stdout)
+    assert done.returncode == 0 and len(items) == 6 and all("question" in i and "ref" in i for i in items)
     out = tmp_path / "paper.docx"
-    assert run("--n", "6", "--out", str(out), "--key").strip() == str(out)
+    assert run("-n", "6", "--out", str(out), "--key").stdout.strip() == str(out)
     assert "参考答案" in _text(out)
+    bad = run("-n", "3", "--out", str(tmp_path / "paper.txt"))
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and "Traceback" not in bad.stderr
 
 
 def test_part_and_doc_filters(index, units):

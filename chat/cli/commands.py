@@ -136,4 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_brief(args)
     if args.command == "targets":
         return run_targets(args)
+    if args.command in ("glossary", "quiz"):
+        from chat.cli.study import run_glossary, run_quiz
+
+        return run_glossary(args) if args.command == "glossary" else run_quiz(args)
     return run_question(args)

@@ -117,4 +117,7 @@ def build_parser() -> ChineseArgumentParser:
     p_brf.add_argument("--out", metavar="FILE", help="输出文件，.docx 或 .md（省略时把 Markdown 打印到标准输出）")
     p_brf.add_argument("--backend", default="extractive", choices=BACKENDS,
                        help="回答方式：extractive（默认）、local 或 openai")
+    from chat.cli.study import add_study_commands
+
+    add_study_commands(sub)
     return parser

@@ -5,7 +5,7 @@ which-article questions, mixed, each tied to the unit and verbatim sentence it w
     items = build_quiz(index, n=20, seed=0, part=7)
     quiz_docx(items, "quiz.docx", with_key=True)
 
-    python -m chat.study.quiz --n 20 --seed 0 --part 7 --out quiz.docx --key   # or JSON lines to stdout
+    python -m chat quiz -n 20 --seed 0 --part 7 --out quiz.docx --key   # or --json, or text
 
 Rules every item keeps (tests/test_quiz.py checks them over whole quizzes):
 - the answer occurs verbatim in its unit (which-article: the answer is the unit's label) and never in
@@ -17,10 +17,7 @@ Rules every item keeps (tests/test_quiz.py checks them over whole quizzes):
 """
 from __future__ import annotations
 
-import argparse
-import json
 import random
-import sys
 
 from ingest.index import KnowledgeIndex
 
@@ -82,28 +79,3 @@ def build_quiz(index: KnowledgeIndex, n: int = 20, seed: int = 0, part: int | No
     order = list(KINDS)
     random.Random(seed).shuffle(order)
     return _pick(_round_robin(pools, order), n)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Command line: the quiz as JSON lines on stdout, or as a Word paper with ``--out``."""
-    parser = argparse.ArgumentParser(prog="python -m chat.study.quiz", description="学习测验（应知应会）")
-    parser.add_argument("--n", type=int, default=20)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--part", type=int)
-    parser.add_argument("--doc-id")
-    parser.add_argument("--out", help="write a .docx paper here instead of JSON lines")
-    parser.add_argument("--key", action="store_true", help="add the answer key to the paper")
-    args = parser.parse_args(argv)
-    from config import SETTINGS
-    from ingest.index import load_index
-
-    items = build_quiz(load_index(SETTINGS), args.n, args.seed, args.part, args.doc_id)
-    if args.out:
-        print(quiz_docx(items, args.out, with_key=args.key))
-    else:
-        sys.stdout.writelines(json.dumps(to_json(i), ensure_ascii=False) + "\n" for i in items)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
