@@ -235,3 +235,14 @@ def test_expansion_after_the_term_and_documents_apart(index):
     assert [e.doc_id for e in entries] == [base.doc_id] * 4 + ["other-doc"] * 4
     assert next(e.labels for e in entries if e.doc_id == "other-doc") == ("《其他》第1条",)
     assert lookup(entries, "两个行动").doc_id == base.doc_id
+
+
+def test_explain_questions_answer_from_the_glossary(assistant):
+    """The chat's explain-a-term shape and the glossary are one source of definitions."""
+    answer = assistant.ask("四篇大文章是什么意思？")
+    assert not answer.refused and answer.answer.startswith("建议对“四篇大文章”的表述：")
+    assert all(item in answer.answer for item in ("人怎么聚", "业怎么兴", "城怎么建", "社会怎么治理"))
+    assert {c.ref for c in answer.citations} == {"2"}
+    answer = assistant.ask("33618是指什么？")
+    assert answer.refused and answer.answer.startswith("原文未展开“33618”的具体含义")
+    assert {c.ref for c in answer.citations} == {"6"}

@@ -19,6 +19,7 @@ from ingest.text.sentences import sentence_spans
 from ingest.index import KnowledgeIndex
 from ingest.targets import Target
 from ingest.lexical import bigrams
+from ingest.glossary import GlossaryEntry, build_glossary, lookup
 from ingest.text.normalize import normalize
 from ingest.text.numerals import CN_NUMERALS, numeral_value
 from ingest.units import Unit
@@ -121,6 +122,7 @@ class ShapeComposer:
         self.composer = composer
         self.figures = figures
         self.settings = settings
+        self.glossary = build_glossary(index.units)    # the one source of the plan's definitions of its 提法
 
     # ---- count ------------------------------------------------------------------------------
     @staticmethod
@@ -291,6 +293,9 @@ class ShapeComposer:
         term = query.term
         if not term:
             return None
+        entry = lookup([e for e in self.glossary if doc_id is None or e.doc_id == doc_id], term)
+        if entry is not None:
+            return self._from_glossary(entry)
         numbered = self._numbered(term, retrieval)
         if numbered is not None:
             return numbered
@@ -318,6 +323,21 @@ class ShapeComposer:
         units = list({id(u): u for u, _ in defining + others}.values())
         return Draft("\n".join(lines), units, refused=unexpanded, route="explain")
 
+
+    def _from_glossary(self, entry: GlossaryEntry) -> Draft:
+        """A 提法 of the glossary: the plan's own expansion first, then where else it appears; when the
+        plan only names it, "原文未展开" and where it appears (refused only for a bare number code or a
+        single numbered phrase, as the plan then leaves what was asked unsaid)."""
+        units = [self.index.unit(ref, entry.doc_id) for ref in entry.refs]
+        mentions = [(u, s) for u in units for s in full_sentences(u) if entry.term in s]
+        defining = [(u, s) for u, s in mentions if entry.definition is not None and s in entry.definition]
+        others = [m for m in mentions if m not in defining]
+        unexpanded = entry.definition is None
+        lines = [f"原文未展开“{entry.term}”的具体含义，它出现在：" if unexpanded else f"建议对“{entry.term}”的表述："]
+        lines += [f"- {s}{marker(u)}" for u, s in (defining + others)[:4]]
+        refused = unexpanded and bool(SIMPLE_NUMBERED_RE.fullmatch(entry.term) or re.fullmatch(r"\d{3,}", entry.term))
+        shown = list({id(u): u for u, _ in (defining + others)[:4]}.values())
+        return Draft("\n".join(lines), shown, refused=refused, route="explain")
 
     def _numbered(self, term: str, retrieval: Retrieval) -> Draft | None:
         """A numbered phrase (五大, 四篇大文章, 三张名片) defined by an enumeration of that many items
