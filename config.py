@@ -106,6 +106,15 @@ class LLMConfig:
 
 
 @dataclass(frozen=True)
+class UISettings:
+    """The web app (app.py, ui/): how much each browser session keeps and how many answers run at once."""
+
+    max_turns: int = 30                 # turns of one conversation kept in the page (older ones drop off)
+    answer_slots: int = 4               # answers computed at once: the UI queue's limit and POST /api/ask's
+    queue_size: int = 64                # UI requests waiting beyond that before new ones are turned away
+
+
+@dataclass(frozen=True)
 class Settings:
     paths: PathSettings = field(default_factory=PathSettings)
     chunk: ChunkSettings = field(default_factory=ChunkSettings)
@@ -114,6 +123,7 @@ class Settings:
     evidence: EvidenceSettings = field(default_factory=EvidenceSettings)
     figures: FigureSettings = field(default_factory=FigureSettings)
     llm: LLMConfig = field(default_factory=LLMConfig)
+    ui: UISettings = field(default_factory=UISettings)
 
 
 SETTINGS = Settings()

@@ -26,7 +26,8 @@ def cache_root(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def llama_server(cache_root):
-    from chat.models.local_model import LlamaServer, gguf_path
+    from chat.models.gguf_assembly import gguf_path
+    from chat.models.llama_server import LlamaServer
 
     started = time.perf_counter()
     server = LlamaServer(gguf_path(cache_root, TEST_MODEL), alias=TEST_MODEL, n_ctx=4096, threads=2)

@@ -1,5 +1,5 @@
 """ui/render.py: escaping, citation chips, highlighted quotes, refusal style, outline, search, targets;
-and app.py's login parsing."""
+and ui/auth.py's login parsing."""
 from __future__ import annotations
 
 import base64
@@ -199,29 +199,29 @@ def test_target_rows_filter_by_kind_and_keyword(tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf") and raw.decode("utf-8-sig").splitlines()[0] == ",".join(render.TARGET_HEADERS)
 
 
-# ---- app: login --------------------------------------------------------------------------------------
+# ---- ui.auth: login ----------------------------------------------------------------------------------
 def test_users_from_env_and_file(monkeypatch, tmp_path):
-    app = pytest.importorskip("app")
+    auth = pytest.importorskip("ui.auth")
     users_file = tmp_path / "users.txt"
     users_file.write_text("# accounts\nbob:pw:with:colons\n\nbad-line\n", encoding="utf-8")
     monkeypatch.setenv("PLANQA_USERS", "alice:secret, carol:c2 ,:nouser")
     monkeypatch.setenv("PLANQA_USERS_FILE", str(users_file))
-    users = app.load_users()
+    users = auth.load_users()
     assert users == [("alice", "secret"), ("carol", "c2"), ("bob", "pw:with:colons")]
     monkeypatch.delenv("PLANQA_USERS")
     monkeypatch.delenv("PLANQA_USERS_FILE")
-    assert app.load_users() == []
+    assert auth.load_users() == []
 
     class Req:
         def __init__(self, auth: str | None):
             self.headers = {"authorization": auth} if auth else {}
 
     basic = lambda u, p: "Basic " + base64.b64encode(f"{u}:{p}".encode()).decode()  # noqa: E731
-    assert app._authorized(Req(None), [])
-    assert app._authorized(Req(basic("bob", "pw:with:colons")), users)
-    assert not app._authorized(Req(basic("bob", "wrong")), users)
-    assert not app._authorized(Req(None), users)
-    assert not app._authorized(Req("Basic !!!"), users)
+    assert auth.authorized(Req(None), [])
+    assert auth.authorized(Req(basic("bob", "pw:with:colons")), users)
+    assert not auth.authorized(Req(basic("bob", "wrong")), users)
+    assert not auth.authorized(Req(None), users)
+    assert not auth.authorized(Req("Basic !!!"), users)
 
 
 def test_header_unit_is_headed_once():

@@ -21,8 +21,9 @@ from langchain_core.messages import HumanMessage
 from chat.models.llm import ENV_API_KEY, ENV_BASE_URL, ENV_MODEL, LLMError, LLMSettings, get_backend
 from chat.models.prompt import (BLOCK_SEPARATOR, TRUNCATION_MARK, build_context, build_messages,
                              load_prompt, system_prompt)
-from chat.models.local_model import (GGUF_MAGIC, MODELS, LlamaServer, LlamaServerError,
-                              ModelPartsMissing, ModelSpec, check_gguf, gguf_path, part_files)
+from chat.models.gguf_assembly import (GGUF_MAGIC, MODELS, ModelPartsMissing, ModelSpec, check_gguf,
+                                       gguf_path, part_files)
+from chat.models.llama_server import LlamaServer, LlamaServerError
 from chat.retrieval.retrieve import Hit
 from config import PROJECT_ROOT, SETTINGS
 from ingest.chunk import count_tokens

@@ -2,7 +2,7 @@
 
 - ``openai``: any OpenAI-compatible endpoint, from ``PLANQA_OPENAI_BASE_URL``,
   ``PLANQA_OPENAI_MODEL`` and (optional) ``PLANQA_OPENAI_API_KEY``.
-- ``local``: llama.cpp's own OpenAI-compatible server (:class:`chat.models.local_model.LlamaServer`)
+- ``local``: llama.cpp's own OpenAI-compatible server (:class:`chat.models.llama_server.LlamaServer`)
   on 127.0.0.1 with a GGUF assembled from PyPI part packages, started lazily once per process
   and shared by every backend object of that model. Same client code path as ``openai``.
 
@@ -49,7 +49,7 @@ class LLMSettings:
     timeout_s: float = 60.0            # whole answer: first token and total
     max_tokens: int = 512
     temperature: float = 0.0
-    local_model: str = "qwen2.5-1.5b"  # key of chat.models.local_model.MODELS
+    local_model: str = "qwen2.5-1.5b"  # key of chat.models.gguf_assembly.MODELS
 
 
 # --------------------------------------------------------------------------- output checks
@@ -249,10 +249,11 @@ atexit.register(_stop_servers)
 
 
 def shared_server(cache_root: Path, model: str):
-    """The process-wide llama.cpp server (:class:`chat.models.local_model.LlamaServer`) for local
+    """The process-wide llama.cpp server (:class:`chat.models.llama_server.LlamaServer`) for local
     ``model``: the GGUF is assembled (or checked) and the server started on the first call, and
     restarted by a later call if it died."""
-    from chat.models.local_model import LlamaServer, gguf_path
+    from chat.models.gguf_assembly import gguf_path
+    from chat.models.llama_server import LlamaServer
 
     key = (Path(cache_root).resolve(), model)
     with _SERVERS_LOCK:
@@ -277,7 +278,7 @@ class LocalBackend(LLMBackend):
 
     def __init__(self, settings: LLMSettings, cache_root: Path):
         super().__init__(settings)
-        from chat.models.local_model import MODELS
+        from chat.models.gguf_assembly import MODELS
 
         if settings.local_model not in MODELS:
             raise ValueError(f"unknown local model {settings.local_model!r}; choose one of {sorted(MODELS)}")

@@ -1,0 +1,37 @@
+"""The whole page: header and the four tabs over one Assistant, with the queue that bounds answering."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import gradio as gr
+
+from ui import render
+from ui.briefing_tab import build_briefing_tab
+from ui.chat_tab import build_chat_tab
+from ui.plan_tab import build_plan_tab
+from ui.state import UIContext
+from ui.targets_tab import build_targets_tab
+from ui.widgets import TITLE
+
+if TYPE_CHECKING:
+    from chat.pipeline import Assistant
+    from config import UISettings
+
+DELETE_CACHE = (3600, 6 * 3600)       # Gradio's cached files: checked hourly, removed after 6 hours
+
+
+def build_ui(assistant: Assistant, settings: UISettings | None = None) -> gr.Blocks:
+    """The Blocks of 智能问答, 建议原文, 指标表 and 专题简报 over ``assistant`` (loaded), queued with
+    ``settings.answer_slots`` handlers at once (default: the assistant's settings.ui)."""
+    settings = settings or assistant.settings.ui
+    ctx = UIContext.create(assistant, settings)
+    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=DELETE_CACHE) as ui:
+        session = gr.State(None)
+        gr.HTML(render.render_header(TITLE, ctx.doc))
+        with gr.Tabs():
+            build_chat_tab(ctx, session)
+            build_plan_tab(ctx)
+            build_targets_tab(ctx)
+            build_briefing_tab(ctx)
+    ui.queue(default_concurrency_limit=settings.answer_slots, max_size=settings.queue_size)
+    return ui

@@ -1,0 +1,47 @@
+"""The 建议原文 tab: keyword search, the outline and the full text of one unit at a time."""
+from __future__ import annotations
+
+import gradio as gr
+
+from ui import render
+from ui.state import UIContext
+from ui.widgets import SCROLL_JS, clickable, event_data
+
+
+class PlanHandlers:
+    """The tab's event handlers over one UIContext."""
+
+    def __init__(self, ctx: UIContext):
+        """Handlers reading ``ctx.index``."""
+        self.ctx = ctx
+
+    def open_unit(self, keyword: str, evt: gr.EventData) -> str:
+        """The clicked outline item or search result as a full unit, ``keyword`` highlighted in it."""
+        data = event_data(evt)
+        unit = self.ctx.index.unit(str(data.get("ref", "")), data.get("doc") or None)
+        spans = []
+        if unit is not None and (keyword or "").strip():
+            spans = next((s for u, s, _ in render.search_units([unit], keyword)), [])
+        return render.render_unit(unit, spans=spans)
+
+
+def build_plan_tab(ctx: UIContext) -> None:
+    """Lay out the 建议原文 tab inside the current gr.Tabs and wire its events."""
+    units = ctx.units
+    handlers = PlanHandlers(ctx)
+    with gr.Tab("建议原文", id="plan"):
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=2, min_width=320):
+                with gr.Row(equal_height=True, elem_classes="search-row"):
+                    keyword = gr.Textbox(show_label=False, placeholder="关键词，如：低空经济", scale=4,
+                                         container=False, elem_id="plan-search")
+                    search = gr.Button("搜索", scale=1, min_width=70, elem_id="plan-search-btn")
+                results = clickable(render.render_search(units, ""), elem_id="search-results", max_height=360)
+                outline = clickable(render.render_outline(units, ctx.doc_titles), elem_id="outline", max_height=560)
+            with gr.Column(scale=3, min_width=420):
+                viewer = gr.HTML(render.render_unit(units[0]) if units else "", elem_id="viewer",
+                                 js_on_load=SCROLL_JS, max_height=760)
+    for html in (outline, results):
+        html.click(handlers.open_unit, keyword, viewer, concurrency_limit=None, show_progress="hidden")
+    search.click(lambda k: render.render_search(units, k), keyword, results, concurrency_limit=None)
+    keyword.submit(lambda k: render.render_search(units, k), keyword, results, concurrency_limit=None)

@@ -1,0 +1,52 @@
+"""What every tab shares: the title, backend choices, theme, page scripts and the clickable HTML panel."""
+from __future__ import annotations
+
+import gradio as gr
+
+TITLE = "黔江区“十五五”规划建议 · 智能问答"
+BACKENDS = [("原文摘录", "extractive"), ("本地模型", "local"), ("接口", "openai")]
+SYSTEM_FONTS = ["PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei",
+                "Source Han Sans SC", "system-ui", "sans-serif"]
+MONO_FONTS = ["Consolas", "DejaVu Sans Mono", "monospace"]
+THEME = gr.themes.Default(primary_hue="red", neutral_hue="slate", font=SYSTEM_FONTS, font_mono=MONO_FONTS).set(
+    button_primary_background_fill="#a61b1b", button_primary_background_fill_hover="#8c1414",
+    button_primary_text_color="#ffffff")
+
+# Clicks on chips and outline items inside an HTML component become a 'click' event with the ref.
+CLICK_JS = """
+element.addEventListener('click', (e) => {
+  const el = e.target.closest('.cite-chip, .outline-item');
+  if (!el || !element.contains(el)) return;
+  e.preventDefault();
+  trigger('click', {ref: el.dataset.ref || '', doc: el.dataset.doc || '', turn: el.dataset.turn ?? ''});
+});
+"""
+# A shown article scrolls (inside its panel) to its first highlighted sentence.
+SCROLL_JS = """
+watch('value', () => {
+  const box = element.closest('.html-container') || element.parentElement;
+  const mark = element.querySelector('mark');
+  const head = element.querySelector('.unit-head');
+  if (!box) return;
+  const offset = (head ? head.offsetHeight : 0) + 24;
+  box.scrollTop = mark ? box.scrollTop + mark.getBoundingClientRect().top - box.getBoundingClientRect().top - offset : 0;
+});
+"""
+# The conversation keeps its newest answer in view.
+BOTTOM_JS = """
+watch('value', () => {
+  const box = element.closest('.html-container') || element.parentElement;
+  if (box) box.scrollTop = box.scrollHeight;
+});
+"""
+
+
+def clickable(value: str = "", extra_js: str = "", **kw) -> gr.HTML:
+    """An HTML panel whose chips and outline items fire a 'click' event carrying {ref, doc, turn};
+    ``extra_js`` is appended to its on-load script, ``kw`` goes to gr.HTML."""
+    return gr.HTML(value, js_on_load=CLICK_JS + extra_js, **kw)
+
+
+def event_data(evt: gr.EventData) -> dict:
+    """The payload a clickable panel's 'click' sent ({} when there is none)."""
+    return getattr(evt, "_data", None) or {}
