@@ -93,16 +93,32 @@ class FigureSettings:
 
 
 @dataclass(frozen=True)
-class LLMConfig:
-    """LLM backends (endpoint URL, model and key come from PLANQA_OPENAI_* environment variables)."""
+class LLMSettings:
+    """LLM backends (chat/models/llm.py) and what the pipeline gives and takes from them (chat/pipeline.py).
+    Times in seconds; context_tokens in tiktoken tokens, max_tokens in the model's. Endpoint URL, model and
+    key come from PLANQA_OPENAI_* environment variables. ``backend`` picks which timeout applies; the
+    Assistant sets it per request (``replace(settings.llm, backend=name)``)."""
 
+    backend: str = "local"              # "local" | "openai"
     local_model: str = "qwen2.5-1.5b"   # or "qwen2.5-0.5b" (both assembled from PyPI part packages)
     local_timeout_s: float = 180.0      # measured: ~50 s to first token on a 1,600-token prompt, ~11 tok/s
     openai_timeout_s: float = 60.0
-    max_tokens: int = 400
+    max_tokens: int = 400               # what the pipeline has always sent: the prompt asks for one to five
+                                        # sentences, and a local answer (~50 s + 400 / 11 tok/s) stays
+                                        # well inside local_timeout_s
     context_tokens: int = 2000          # tiktoken budget for the units given to the model
     context_units: int = 5
-    history_turns: int = 2
+    history_turns: int = 2              # earlier (question, answer) turns sent along
+    temperature: float = 0.0
+    connect_timeout_s: float = 2.0      # a host that does not answer SYN; refused connections fail at once
+    declined_max_chars: int = 40        # a model text saying 建议原文未涉及 that is this short declines
+    min_kept_chars: int = 20            # verified model text shorter than this is no answer (an echoed heading)
+    min_kept_share: float = 0.5         # … and so is one that lost more than half of what it wrote
+
+    @property
+    def timeout_s(self) -> float:
+        """The deadline of a whole answer (first token and total) for ``backend``."""
+        return self.local_timeout_s if self.backend == "local" else self.openai_timeout_s
 
 
 @dataclass(frozen=True)
@@ -113,7 +129,7 @@ class Settings:
     answer: AnswerSettings = field(default_factory=AnswerSettings)
     evidence: EvidenceSettings = field(default_factory=EvidenceSettings)
     figures: FigureSettings = field(default_factory=FigureSettings)
-    llm: LLMConfig = field(default_factory=LLMConfig)
+    llm: LLMSettings = field(default_factory=LLMSettings)
 
 
 SETTINGS = Settings()

@@ -37,8 +37,6 @@ LLM_SHAPES = (Shape.GENERAL, Shape.LIST, Shape.LOCATE, Shape.EXPLAIN, Shape.YESN
 LLM_FAILED = "模型服务未能作答（{reason}），以下为原文摘录回答。"
 LLM_UNVERIFIED = "模型的回答未能通过引文核验，以下为原文摘录回答。"
 LLM_NOT_FOUND = "模型未能从所给条文中作答，以下为原文摘录回答。"
-LLM_MIN_KEPT_CHARS = 20          # verified model text shorter than this is no answer (e.g. an echoed heading)
-LLM_MIN_KEPT_SHARE = 0.5         # … and so is one that lost more than half of what it wrote
 STRIPPED_NOTICE = "问题中对助手的指令已忽略，只回答关于建议的问题。"
 
 
@@ -214,15 +212,12 @@ class Assistant:
                 and not extractive.refused and extractive.route not in ("mentions", "article"))
 
     def backend(self, name: str):
-        from chat.models.llm import LLMSettings, get_backend
+        from chat.models.llm import get_backend
 
-        llm = self.settings.llm
         with self._backends_lock:
             if name not in self._backends:
-                timeout = llm.local_timeout_s if name == "local" else llm.openai_timeout_s
-                self._backends[name] = get_backend(
-                    LLMSettings(name, timeout_s=timeout, max_tokens=llm.max_tokens, local_model=llm.local_model),
-                    self.settings.paths.cache_root)
+                self._backends[name] = get_backend(replace(self.settings.llm, backend=name),
+                                                   self.settings.paths.cache_root)
             return self._backends[name]
 
     def _llm_deltas(self, turn: TurnState) -> Iterator[str]:
@@ -241,13 +236,14 @@ class Assistant:
 
         Whether the plan answers was decided on the evidence before the model was asked; a model
         that says "未涉及" here, or whose answer is mostly dropped, is replaced with a notice."""
-        if "建议原文未涉及" in text and len(text) < 40:
+        llm = self.settings.llm
+        if "建议原文未涉及" in text and len(text) < llm.declined_max_chars:
             turn.fallback = "declined"
             return self._fallback(extractive, LLM_NOT_FOUND)
         checked = verify(text, turn.allowed)
         kept = len(CANONICAL_RE.sub("", checked.text).strip())
         written = len(CANONICAL_RE.sub("", normalize_markers(text)).strip())
-        if not checked.citations or kept < LLM_MIN_KEPT_CHARS or kept < LLM_MIN_KEPT_SHARE * written:
+        if not checked.citations or kept < llm.min_kept_chars or kept < llm.min_kept_share * written:
             turn.fallback = "unverified"
             return self._fallback(extractive, LLM_UNVERIFIED)
         turn.model_answered = True
