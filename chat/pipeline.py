@@ -86,7 +86,7 @@ class Assistant:
         self.settings = settings
         self.index = retriever.index
         analyzer = retriever.analyzer
-        self.composer = ExtractiveComposer(self.index, analyzer, settings.answer)
+        self.composer = ExtractiveComposer(self.index, analyzer, settings.answer, settings.retrieval)
         stats = TermStats(self.index, settings.evidence.unknown_word_factor)
         self.figures = FigureAnswerer(self.index, self.composer, settings.figures, retriever.embedder, stats)
         self.shapes = ShapeComposer(self.index, self.composer, self.figures, settings.answer)
@@ -240,7 +240,7 @@ class Assistant:
         if "建议原文未涉及" in text and len(text) < llm.declined_max_chars:
             turn.fallback = "declined"
             return self._fallback(extractive, LLM_NOT_FOUND)
-        checked = verify(text, turn.allowed)
+        checked = verify(text, turn.allowed, settings=self.settings.verify)
         kept = len(CANONICAL_RE.sub("", checked.text).strip())
         written = len(CANONICAL_RE.sub("", normalize_markers(text)).strip())
         if not checked.citations or kept < llm.min_kept_chars or kept < llm.min_kept_share * written:
@@ -260,7 +260,7 @@ class Assistant:
         draft = turn.draft
         for unit in draft.units:             # units a route chose beyond the retrieved ones
             turn.allowed.setdefault(unit.label, unit)
-        checked = verify(draft.text, turn.allowed, draft.derived, self.facts)
+        checked = verify(draft.text, turn.allowed, draft.derived, self.facts, self.settings.verify)
         turn.lap("verify", t0)
         turn.timings["total"] = (time.perf_counter() - turn.started) * 1000
         refused = draft.refused or not checked.text.strip()
