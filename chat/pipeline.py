@@ -120,7 +120,8 @@ class Assistant:
                backend: str = "extractive", doc_id: str | None = None) -> Iterator[StreamEvent]:
         """Yields text as it is produced, then the verified Answer (last event). The streamed text
         of an LLM is provisional: the final answer is what survived verification."""
-        turn = self._retrieve(self._understand(TurnState(prepare_question(question), backend, doc_id, conversation)))
+        prepared = prepare_question(question, self.settings.question.max_chars)
+        turn = self._retrieve(self._understand(TurnState(prepared, backend, doc_id, conversation)))
         for delta in self._compose_deltas(turn):
             yield StreamEvent("delta", delta)
         answer = self._finish(turn)
@@ -129,8 +130,8 @@ class Assistant:
     def understand(self, question: str, conversation: Conversation | None = None,
                    doc_id: str | None = None) -> Query:
         """The Query of a question in its conversation (for tests and tools)."""
-        return self._understand(TurnState(prepare_question(question), doc_id=doc_id,
-                                          conversation=conversation)).query
+        return self._understand(TurnState(prepare_question(question, self.settings.question.max_chars),
+                                          doc_id=doc_id, conversation=conversation)).query
 
     def out_of_scope(self, topic: str, doc_id: str | None = None) -> str | None:
         """The word that puts a topic outside the plan, judged on the evidence; None if covered."""
@@ -228,7 +229,8 @@ class Assistant:
         history = ([(t.query.text, t.answer.answer) for t in turn.conversation.turns]
                    if turn.conversation else [])
         messages = build_messages(turn.query.text, hits, llm.context_tokens, history,
-                                  max_history_turns=llm.history_turns)
+                                  max_history_turns=llm.history_turns,
+                                  encoding=self.settings.chunk.tiktoken_encoding)
         yield from self.backend(turn.backend).stream(messages)
 
     def _llm_result(self, turn: TurnState, text: str, extractive: Draft) -> Draft:
@@ -278,5 +280,5 @@ class Assistant:
             else "extractive", timings_ms=turn.timings, notices=notices, dropped=checked.dropped,
             derived=derived, fallback=turn.fallback)
         if turn.conversation is not None:
-            turn.conversation.add(turn.question, turn.query, answer)
+            turn.conversation.add(turn.question, turn.query, answer, self.settings.question.max_turns)
         return answer

@@ -328,7 +328,7 @@ def build_briefing(assistant, topic: str | None = None, questions: list[str] | N
     terms: list[str] = []
     not_covered, out_of_scope = False, None
     if topic:
-        clean_question(topic)                           # same limits as a question
+        clean_question(topic, assistant.settings.question.max_chars)     # same limits as a question
         found, out_of_scope = _topic_candidates(assistant, topic)
         cands = {c.idx: c for c in found}
         whole, expansions = _topic_terms(assistant, topic)
