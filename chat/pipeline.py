@@ -38,8 +38,6 @@ LLM_SHAPES = (Shape.GENERAL, Shape.LIST, Shape.LOCATE, Shape.EXPLAIN, Shape.YESN
 LLM_FAILED = "模型服务未能作答（{reason}），以下为原文摘录回答。"
 LLM_UNVERIFIED = "模型的回答未能通过引文核验，以下为原文摘录回答。"
 LLM_NOT_FOUND = "模型未能从所给条文中作答，以下为原文摘录回答。"
-LLM_MIN_KEPT_CHARS = 20          # verified model text shorter than this is no answer (e.g. an echoed heading)
-LLM_MIN_KEPT_SHARE = 0.5         # … and so is one that lost more than half of what it wrote
 STRIPPED_NOTICE = "问题中对助手的指令已忽略，只回答关于建议的问题。"
 
 
@@ -89,7 +87,7 @@ class Assistant:
         self.settings = settings
         self.index = retriever.index
         analyzer = retriever.analyzer
-        self.composer = ExtractiveComposer(self.index, analyzer, settings.answer)
+        self.composer = ExtractiveComposer(self.index, analyzer, settings.answer, settings.retrieval)
         stats = TermStats(self.index, settings.evidence.unknown_word_factor)
         self.figures = FigureAnswerer(self.index, self.composer, settings.figures, retriever.embedder, stats)
         self.shapes = ShapeComposer(self.index, self.composer, self.figures, settings.answer)
@@ -123,7 +121,8 @@ class Assistant:
                backend: str = "extractive", doc_id: str | None = None) -> Iterator[StreamEvent]:
         """Yields text as it is produced, then the verified Answer (last event). The streamed text
         of an LLM is provisional: the final answer is what survived verification."""
-        turn = self._retrieve(self._understand(TurnState(prepare_question(question), backend, doc_id, conversation)))
+        prepared = prepare_question(question, self.settings.question.max_chars)
+        turn = self._retrieve(self._understand(TurnState(prepared, backend, doc_id, conversation)))
         for delta in self._compose_deltas(turn):
             yield StreamEvent("delta", delta)
         answer = self._finish(turn)
@@ -132,8 +131,8 @@ class Assistant:
     def understand(self, question: str, conversation: Conversation | None = None,
                    doc_id: str | None = None) -> Query:
         """The Query of a question in its conversation (for tests and tools)."""
-        return self._understand(TurnState(prepare_question(question), doc_id=doc_id,
-                                          conversation=conversation)).query
+        return self._understand(TurnState(prepare_question(question, self.settings.question.max_chars),
+                                          doc_id=doc_id, conversation=conversation)).query
 
     def out_of_scope(self, topic: str, doc_id: str | None = None) -> str | None:
         """The word that puts a topic outside the plan, judged on the evidence; None if covered."""
@@ -215,15 +214,12 @@ class Assistant:
                 and not extractive.refused and extractive.route not in ("mentions", "article"))
 
     def backend(self, name: str):
-        from chat.models.llm import LLMSettings, get_backend
+        from chat.models.llm import get_backend
 
-        llm = self.settings.llm
         with self._backends_lock:
             if name not in self._backends:
-                timeout = llm.local_timeout_s if name == "local" else llm.openai_timeout_s
-                self._backends[name] = get_backend(
-                    LLMSettings(name, timeout_s=timeout, max_tokens=llm.max_tokens, local_model=llm.local_model),
-                    self.settings.paths.cache_root)
+                self._backends[name] = get_backend(replace(self.settings.llm, backend=name),
+                                                   self.settings.paths.cache_root)
             return self._backends[name]
 
     def _llm_deltas(self, turn: TurnState) -> Iterator[str]:
@@ -234,7 +230,8 @@ class Assistant:
         history = ([(t.query.text, t.answer.answer) for t in turn.conversation.turns]
                    if turn.conversation else [])
         messages = build_messages(turn.query.text, hits, llm.context_tokens, history,
-                                  max_history_turns=llm.history_turns)
+                                  max_history_turns=llm.history_turns,
+                                  encoding=self.settings.chunk.tiktoken_encoding)
         yield from self.backend(turn.backend).stream(messages)
 
     def _llm_result(self, turn: TurnState, text: str, extractive: Draft) -> Draft:
@@ -242,13 +239,14 @@ class Assistant:
 
         Whether the plan answers was decided on the evidence before the model was asked; a model
         that says "未涉及" here, or whose answer is mostly dropped, is replaced with a notice."""
-        if "建议原文未涉及" in text and len(text) < 40:
+        llm = self.settings.llm
+        if "建议原文未涉及" in text and len(text) < llm.declined_max_chars:
             turn.fallback = "declined"
             return self._fallback(extractive, LLM_NOT_FOUND)
-        checked = verify(text, turn.allowed)
+        checked = verify(text, turn.allowed, settings=self.settings.verify)
         kept = len(MARKER_RE.sub("", checked.text).strip())
         written = len(MARKER_RE.sub("", normalize_markers(text)).strip())
-        if not checked.citations or kept < LLM_MIN_KEPT_CHARS or kept < LLM_MIN_KEPT_SHARE * written:
+        if not checked.citations or kept < llm.min_kept_chars or kept < llm.min_kept_share * written:
             turn.fallback = "unverified"
             return self._fallback(extractive, LLM_UNVERIFIED)
         turn.model_answered = True
@@ -265,7 +263,7 @@ class Assistant:
         draft = turn.draft
         for unit in draft.units:             # units a route chose beyond the retrieved ones
             turn.allowed.setdefault(unit.label, unit)
-        checked = verify(draft.text, turn.allowed, draft.derived, self.facts)
+        checked = verify(draft.text, turn.allowed, draft.derived, self.facts, self.settings.verify)
         turn.lap("verify", t0)
         turn.timings["total"] = (time.perf_counter() - turn.started) * 1000
         refused = draft.refused or not checked.text.strip()
@@ -283,5 +281,5 @@ class Assistant:
             else "extractive", timings_ms=turn.timings, notices=notices, dropped=checked.dropped,
             derived=derived, fallback=turn.fallback)
         if turn.conversation is not None:
-            turn.conversation.add(turn.question, turn.query, answer)
+            turn.conversation.add(turn.question, turn.query, answer, self.settings.question.max_turns)
         return answer

@@ -25,7 +25,6 @@ from pathlib import Path
 
 import numpy as np
 
-from config import SETTINGS
 from ingest.bm25 import BM25
 from ingest.chunk import dense_text, passages_of
 from ingest.index import KnowledgeIndex
@@ -49,8 +48,8 @@ def reword(source: str, i: int, swaps: list[tuple[str, str]]) -> str:
     return NUMBER_RE.sub(lambda m: str(int(m.group(1)) + i % 7), text)
 
 
-def synthetic_corpus(n: int, source: str, title: str):
-    table = read_expansions(SETTINGS.paths.lexicon_dir / "colloquial.tsv")
+def synthetic_corpus(n: int, source: str, title: str, lexicon_dir: Path):
+    table = read_expansions(lexicon_dir / "colloquial.tsv")
     swaps = sorted({(terms[0], word) for word, terms in table.items() if len(terms[0]) >= 3 and terms[0] in source})
     docs, units = [], []
     for i in range(n):
@@ -91,10 +90,10 @@ def synthetic_vectors(passages, units, is_real, real_vecs, real: int, seed: int)
 
 
 def run_scale(n: int, assistant, questions: list[str], real_docs: int = 2, seed: int = 0) -> dict:
-    settings = SETTINGS
+    settings = assistant.settings
     source = (settings.paths.kb_dir / assistant.index.documents[0].source_file).read_text(encoding="utf-8")
     t0 = time.perf_counter()
-    docs, units = synthetic_corpus(n, source, assistant.index.documents[0].title)
+    docs, units = synthetic_corpus(n, source, assistant.index.documents[0].title, settings.paths.lexicon_dir)
     passages = [p for i, u in enumerate(units) for p in passages_of(u, i, settings.chunk.max_passage_chars)]
     targets = extract_targets(units)
     analyzer = LexicalAnalyzer(settings.paths.lexicon_dir, set(quoted_terms(source)))
@@ -111,9 +110,9 @@ def run_scale(n: int, assistant, questions: list[str], real_docs: int = 2, seed:
     vectors = synthetic_vectors(passages, units, is_real, real_vecs, real, seed)
 
     t2 = time.perf_counter()
-    store = VectorStore.build(vectors, settings.retrieval.exact_index_max)
+    store = VectorStore.build(vectors, settings.retrieval.exact_index_max, settings.retrieval.ivf_probes)
     t_faiss = time.perf_counter() - t2
-    exact = VectorStore.build(vectors, exact_max=len(vectors)) if store.kind != "exact" else store
+    exact = VectorStore.build(vectors, len(vectors), settings.retrieval.ivf_probes) if store.kind != "exact" else store
 
     with tempfile.TemporaryDirectory() as tmp:
         store.save(Path(tmp) / "vectors.faiss")

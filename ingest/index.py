@@ -137,7 +137,7 @@ def build_index(settings: Settings = SETTINGS, embedder=None) -> Path:
         return (embedder or E5Embeddings(paths.cache_root)).encode_passages(batch, progress=True)
 
     vectors = cache.encode(texts, encode)
-    store = VectorStore.build(vectors, settings.retrieval.exact_index_max)
+    store = VectorStore.build(vectors, settings.retrieval.exact_index_max, settings.retrieval.ivf_probes)
 
     with _build_lock(paths.index_root):
         stamp = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
@@ -177,7 +177,7 @@ def _remove_stale(index_root: Path, keep: str) -> None:
                 shutil.rmtree(entry, ignore_errors=True)
 
 
-def read_index(path: Path) -> KnowledgeIndex:
+def read_index(path: Path, settings: Settings = SETTINGS) -> KnowledgeIndex:
     """Load a published index folder; raises on anything missing or unreadable."""
     for name in FILES:
         if not (path / name).is_file():
@@ -191,7 +191,7 @@ def read_index(path: Path) -> KnowledgeIndex:
         terms=load("terms.json"),
         targets=[Target(**t) for t in load("targets.json")],
         bm25=BM25.from_dict(load("bm25.json")),
-        store=VectorStore.load(path / "vectors.faiss"),
+        store=VectorStore.load(path / "vectors.faiss", settings.retrieval.ivf_probes),
         path=path.resolve(),
     )
 
@@ -206,7 +206,7 @@ def load_index(settings: Settings = SETTINGS, embedder=None, rebuild: bool = Tru
     reason = "no index yet"
     if current.exists():
         try:
-            index = read_index(current)
+            index = read_index(current, settings)
             if _matches(index.manifest, expected):
                 return index
             reason = "the knowledge base, model or chunker changed since it was built"
@@ -216,4 +216,4 @@ def load_index(settings: Settings = SETTINGS, embedder=None, rebuild: bool = Tru
         raise IndexBuildError(f"index not usable: {reason}")
     _log(f"building the index: {reason}")
     build_index(settings, embedder)
-    return read_index(current)
+    return read_index(current, settings)

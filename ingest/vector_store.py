@@ -1,9 +1,10 @@
 """A thin FAISS store of normalised passage vectors (inner product = cosine).
 
 Exact search (IndexFlatIP) up to ``exact_max`` vectors (about 12 ms a query at 200k); above
-that an inverted file (IVF-Flat, 4·√n lists, 64 probed), whose recall against exact search
-is measured by ``python -m eval.bench --scale``: 0.992 at 1000 documents (522k passages),
-0.7 ms a query, built in 50 s. (HNSW reached 0.91 there after a 650 s build.)
+that an inverted file (IVF-Flat, 4·√n lists, ``ivf_probes`` of them probed: 64 in
+config.RetrievalSettings), whose recall against exact search is measured by
+``python -m eval.bench --scale``: 0.992 at 1000 documents (522k passages), 0.7 ms a query,
+built in 50 s. (HNSW reached 0.91 there after a 650 s build.)
 """
 from __future__ import annotations
 
@@ -14,15 +15,12 @@ import faiss
 import numpy as np
 
 
-IVF_PROBES = 64
-
-
 @dataclass
 class VectorStore:
     index: faiss.Index
 
     @classmethod
-    def build(cls, vectors: np.ndarray, exact_max: int) -> "VectorStore":
+    def build(cls, vectors: np.ndarray, exact_max: int, ivf_probes: int) -> "VectorStore":
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         dim = vectors.shape[1]
         if len(vectors) <= exact_max:
@@ -32,7 +30,7 @@ class VectorStore:
             index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
             sample = np.random.default_rng(0).choice(len(vectors), min(len(vectors), 40 * nlist), replace=False)
             index.train(vectors[np.sort(sample)])
-            index.nprobe = IVF_PROBES
+            index.nprobe = ivf_probes
         index.add(vectors)
         return cls(index)
 
@@ -53,8 +51,8 @@ class VectorStore:
         faiss.write_index(self.index, str(path))
 
     @classmethod
-    def load(cls, path: Path) -> "VectorStore":
+    def load(cls, path: Path, ivf_probes: int) -> "VectorStore":
         index = faiss.read_index(str(path))
         if isinstance(index, faiss.IndexIVF):
-            index.nprobe = IVF_PROBES
+            index.nprobe = ivf_probes
         return cls(index)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from chat.pipeline import Assistant
-from config import PROJECT_ROOT, SETTINGS, LLMConfig
+from config import PROJECT_ROOT, SETTINGS, LLMSettings
 from ingest.embedding_model import MODEL_ID
 from ingest.index import load_index, read_index
 
@@ -152,7 +152,7 @@ def endpoint(monkeypatch):
 
 
 def fast_assistant(assistant) -> Assistant:
-    return Assistant(assistant.retriever, dataclasses.replace(SETTINGS, llm=LLMConfig(openai_timeout_s=2.0)))
+    return Assistant(assistant.retriever, dataclasses.replace(SETTINGS, llm=LLMSettings(openai_timeout_s=2.0)))
 
 
 @pytest.mark.parametrize("mode", ["down", "slow", "garbage", "nonsense"])

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from chat.inputs import MAX_QUESTION_CHARS, NOTICE_NON_CHINESE, NOTICE_TRADITIONAL, QuestionError, prepare_question
+from config import SETTINGS
+from chat.inputs import NOTICE_NON_CHINESE, NOTICE_TRADITIONAL, QuestionError, prepare_question
 
 
 @pytest.mark.parametrize("raw, message", [
     ("", "问题为空"), ("   \t ", "问题为空"), ("\x00\x01\x1b", "问题为空"), (None, "必须是文本"),
-    ("问" * (MAX_QUESTION_CHARS + 1), "问题过长"), ("🚄🚄🚄", "没有可检索的文字"),
+    ("问" * (SETTINGS.question.max_chars + 1), "问题过长"), ("🚄🚄🚄", "没有可检索的文字"),
 ])
 def test_unusable_input_gets_a_clear_message(raw, message):
     with pytest.raises(QuestionError, match=message):

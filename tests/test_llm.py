@@ -170,7 +170,7 @@ def test_down_endpoint_fails_fast_without_leaking_the_key(monkeypatch, units):
     monkeypatch.setenv(ENV_BASE_URL, f"http://127.0.0.1:{free_port()}/v1")   # nothing listens
     monkeypatch.setenv(ENV_MODEL, TEST_MODEL)
     monkeypatch.setenv(ENV_API_KEY, secret)
-    backend = get_backend(LLMSettings("openai", timeout_s=30), Path("/nonexistent"))
+    backend = get_backend(LLMSettings("openai", openai_timeout_s=30), Path("/nonexistent"))
     assert secret not in repr(backend)
     messages = build_messages("黔江在哪里？", [make_hit(units, "P0")])
     started = time.perf_counter()
@@ -203,7 +203,7 @@ def test_openai_backend_needs_its_environment(monkeypatch):
 def test_openai_backend_streams_a_chinese_answer(openai_env, units):
     question = "“十五五”时期对黔江来说是什么阶段？"
     hits = [make_hit(units, "2"), make_hit(units, "54")]
-    backend = get_backend(LLMSettings("openai", timeout_s=90, max_tokens=64), Path("/nonexistent"))
+    backend = get_backend(LLMSettings("openai", openai_timeout_s=90, max_tokens=64), Path("/nonexistent"))
     assert backend.name == "openai"
     started = time.perf_counter()
     deltas = list(backend.stream(build_messages(question, hits)))
@@ -216,13 +216,13 @@ def test_openai_backend_streams_a_chinese_answer(openai_env, units):
 @pytest.mark.llm_server
 def test_timeouts_cover_first_token_and_total(openai_env, units):
     messages = build_messages("序言讲了什么？", [make_hit(units, "P0")])
-    tiny = get_backend(LLMSettings("openai", timeout_s=0.001, max_tokens=16), Path("/nonexistent"))
+    tiny = get_backend(LLMSettings("openai", openai_timeout_s=0.001, max_tokens=16), Path("/nonexistent"))
     with pytest.raises(LLMError, match="timed out"):
         tiny.invoke(messages)
 
     # tokens keep flowing, but the whole answer has a deadline too
     counting = [HumanMessage("请从1数到500，用空格隔开，不要省略。")]
-    slow = get_backend(LLMSettings("openai", timeout_s=4.0, max_tokens=1500), Path("/nonexistent"))
+    slow = get_backend(LLMSettings("openai", openai_timeout_s=4.0, max_tokens=1500), Path("/nonexistent"))
     received: list[str] = []
     started = time.perf_counter()
     with pytest.raises(LLMError, match="timed out"):
@@ -249,7 +249,7 @@ def _slot_busy(server: LlamaServer) -> bool:
 def test_local_backend_starts_one_shared_server_lazily(cache_root):
     from chat.models import llm
 
-    settings = LLMSettings("local", timeout_s=90, max_tokens=16, local_model=TEST_MODEL)
+    settings = LLMSettings("local", local_timeout_s=90, max_tokens=16, local_model=TEST_MODEL)
     first, second = get_backend(settings, cache_root), get_backend(settings, cache_root)
     key = (cache_root.resolve(), TEST_MODEL)
     assert first.name == "local" and key not in llm._SERVERS   # nothing started yet

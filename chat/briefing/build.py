@@ -9,8 +9,8 @@ Which articles belong to a topic (deterministic, explainable):
    that ``colloquial.tsv`` maps the topic's everyday words to (看病 -> 就医, 医疗, 诊疗). All of them,
    not only the top-k: a cadre must not miss an article that names the topic.
 2. *Retrieval*: the units the hybrid retriever ranks for the topic as a question, kept only when
-   (a) they are among the top ``RETRIEVAL_K``, (b) their fused score is at least ``RETRIEVAL_MIN_SCORE``
-   and (c) they carry lexical evidence: at least ``MIN_COVERAGE`` of the topic's character bigrams
+   (a) they are among the top ``retrieval_k``, (b) their fused score is at least ``retrieval_min_score``
+   and (c) they carry lexical evidence: at least ``min_coverage`` of the topic's character bigrams
    (and expansions) occur in the unit. (c) keeps out units that are only semantically near a topic the
    plan never names (量子计算, 地铁), where the dense score alone always produces *some* ranking.
 3. A topic the evidence puts out of scope (Assistant.out_of_scope: 地铁, 房价 …) adds no retrieved units;
@@ -23,16 +23,18 @@ the sections best ranked for the topic first.
 
 Key points of a unit are its own sentences, verbatim: those containing the topic (or an expansion)
 first, in text order, then the best-scoring others (dense cosine of the sentence with the topic plus
-bigram overlap) if they score close to the unit's best; at most ``MAX_POINTS``. The article's bare
+bigram overlap) if they score close to the unit's best; at most ``max_points``. The article's bare
 title sentence is never a point (it is the heading). Nothing is paraphrased, so every figure in a
 briefing is a figure of a cited sentence; the targets table shows the figures of the quoted sentences
 and every figure whose sentence names the topic, with year and figure as the plan writes them.
+The limits and thresholds are the assistant's ``settings.briefing`` (config.BriefingSettings).
 """
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from config import BriefingSettings
 from ingest.text.sentences import sentence_spans
 from ingest.lexical import bigrams
 from ingest.targets import Target, targets_to_rows
@@ -49,13 +51,6 @@ QA_TOPIC = "专题问答"
 NOT_COVERED = "建议原文未涉及“{topic}”。"
 FINAL_NOTE = "本材料摘自建议原文，引文均已核对。"
 
-MAX_POINTS = 4                  # key sentences per article
-MAX_SUMMARY = 5                 # summary lines
-RETRIEVAL_K = 10                # retrieved units considered
-RETRIEVAL_MIN_SCORE = 0.6       # fused (min-max) score a retrieved-only unit needs
-RETRIEVAL_MAX_UNITS = 6         # retrieved-only units added at most
-MIN_COVERAGE = 0.6              # share of the topic's bigrams a retrieved-only unit must contain
-EXTRA_POINT_RATIO = 0.8         # a non-term sentence needs this share of the unit's best sentence score
 BOUNDS = ("以上", "以下", "以内", "左右", "余", "多")
 
 EAST_ASIAN_BODY_FONT = "宋体"
@@ -171,7 +166,7 @@ def _coverage(text: str, keys: set[str]) -> float:
 
 
 def _sentence_scores(assistant, cand: _Candidate, retrieval, keys: set[str]) -> dict[tuple[int, int], float]:
-    """Score of each sentence: best dense cosine of its passages (rescaled as the composer does) + overlap."""
+    """Score of each sentence: best dense cosine of its passages and its overlap, scored as the composer does."""
     passages = [(pid, p) for pid, p in enumerate(assistant.index.passages) if p.unit == cand.idx]
     floor = min(retrieval.passage_scores.values(), default=0.0)
     scores = {}
@@ -179,21 +174,22 @@ def _sentence_scores(assistant, cand: _Candidate, retrieval, keys: set[str]) -> 
         dense = max((retrieval.passage_scores.get(pid, floor) for pid, p in passages
                      if p.start >= s and p.end <= e), default=floor)
         overlap = _coverage(cand.unit.text[s:e], keys)
-        scores[(s, e)] = 0.5 * max(0.0, (dense - 0.80) / 0.12) + 0.5 * overlap
+        scores[(s, e)] = assistant.composer.sentence_score(dense, overlap)
     return scores
 
 
 def _pick_points(assistant, cand: _Candidate, terms: list[str], retrieval, keys: set[str]) -> list[tuple[int, int]]:
+    settings: BriefingSettings = assistant.settings.briefing
     text = cand.unit.text
     scores = _sentence_scores(assistant, cand, retrieval, keys)
     norm_terms = [normalize(t) for t in terms if t]
     with_term = [sp for sp in scores if any(t in normalize(text[sp[0]:sp[1]]) for t in norm_terms)]
-    chosen = with_term[:MAX_POINTS]
+    chosen = with_term[:settings.max_points]
     rest = sorted((sp for sp in scores if sp not in chosen), key=lambda sp: -scores[sp])
     if rest:
         best = max(scores[sp] for sp in (chosen or rest[:1]))
         for sp in rest:
-            if len(chosen) >= MAX_POINTS or scores[sp] < EXTRA_POINT_RATIO * best:
+            if len(chosen) >= settings.max_points or scores[sp] < settings.extra_point_ratio * best:
                 break
             chosen.append(sp)
     return chosen
@@ -211,10 +207,10 @@ def _topic_terms(assistant, topic: str) -> tuple[str, list[str]]:
 
 def _topic_candidates(assistant, topic: str, doc_id: str | None = None):
     """Relevant units for a topic (see the module docstring) and the out-of-scope word, if any."""
-    index = assistant.index
+    index, settings = assistant.index, assistant.settings.briefing
     pos = _unit_positions(index)
     whole, expansions = _topic_terms(assistant, topic)
-    retrieval = assistant.retriever.search(topic, RETRIEVAL_K, doc_id)
+    retrieval = assistant.retriever.search(topic, settings.retrieval_k, doc_id)
     keys = _keys(assistant, topic, expansions)
     ranks = {h.unit_idx: r for r, h in enumerate(retrieval.hits)}
 
@@ -230,9 +226,9 @@ def _topic_candidates(assistant, topic: str, doc_id: str | None = None):
     if out_of_scope is None:
         added = 0
         for rank, hit in enumerate(retrieval.hits):
-            if hit.unit_idx in cands or added >= RETRIEVAL_MAX_UNITS:
+            if hit.unit_idx in cands or added >= settings.retrieval_max_units:
                 continue
-            if hit.score >= RETRIEVAL_MIN_SCORE and _coverage(hit.unit.text, keys) >= MIN_COVERAGE:
+            if hit.score >= settings.retrieval_min_score and _coverage(hit.unit.text, keys) >= settings.min_coverage:
                 cands[hit.unit_idx] = _Candidate(hit.unit_idx, hit.unit, [], rank, "与主题检索相关")
                 added += 1
     terms = [whole, *expansions]
@@ -242,8 +238,8 @@ def _topic_candidates(assistant, topic: str, doc_id: str | None = None):
 
 
 def _relevance(cand: _Candidate) -> tuple:
-    """Summary order: units naming the topic before retrieved-only ones, then by retrieval rank."""
-    return (0 if cand.terms else 1, cand.rank if cand.rank is not None else RETRIEVAL_K, cand.idx)
+    """Summary order: units naming the topic before retrieved-only ones, then by retrieval rank (unranked last)."""
+    return (0 if cand.terms else 1, cand.rank is None, cand.rank or 0, cand.idx)
 
 
 def _section(cand: _Candidate, reason: str | None = None) -> BriefingSection:
@@ -256,8 +252,8 @@ def _section_line(section: BriefingSection, point: str) -> str:
     return f"{section.label}（{section.title}）：{point}{section.marker}"
 
 
-def _per_section_summary(ordered: list[BriefingSection]) -> list[str]:
-    lines = [_section_line(s, s.points[0]) for s in ordered[:MAX_SUMMARY]]
+def _per_section_summary(ordered: list[BriefingSection], max_lines: int) -> list[str]:
+    lines = [_section_line(s, s.points[0]) for s in ordered[:max_lines]]
     if len(lines) == 1 and len(ordered[0].points) > 1:
         lines.append(_section_line(ordered[0], ordered[0].points[1]))
     return lines
@@ -325,7 +321,7 @@ def build_briefing(assistant, topic: str | None = None, questions: list[str] | N
     topic = topic.strip() if topic else None
     if not topic and not questions:
         raise QuestionError("请给出专题或问题清单。")
-    index = assistant.index
+    index, settings = assistant.index, assistant.settings.briefing
     pos = _unit_positions(index)
     label = topic or QA_TOPIC
 
@@ -334,7 +330,7 @@ def build_briefing(assistant, topic: str | None = None, questions: list[str] | N
     terms: list[str] = []
     not_covered, out_of_scope = False, None
     if topic:
-        clean_question(topic)                           # same limits as a question
+        clean_question(topic, assistant.settings.question.max_chars)     # same limits as a question
         found, out_of_scope = _topic_candidates(assistant, topic)
         cands = {c.idx: c for c in found}
         whole, expansions = _topic_terms(assistant, topic)
@@ -358,7 +354,7 @@ def build_briefing(assistant, topic: str | None = None, questions: list[str] | N
             cand = cands.setdefault(i, _Candidate(i, unit, [], None, "问答引用"))
             s = unit.text.find(c.quote)
             span = (s, s + len(c.quote))
-            if span not in cand.spans and len(cand.spans) < MAX_POINTS:
+            if span not in cand.spans and len(cand.spans) < settings.max_points:
                 cand.spans.append(span)
 
     ordered = sorted(cands.values(), key=_relevance)
@@ -371,15 +367,15 @@ def build_briefing(assistant, topic: str | None = None, questions: list[str] | N
             topical = [s for s, c in zip(sections_by_rel, ordered) if c.reason != "问答引用"]
             if backend != "extractive":
                 try:
-                    summary = _answer_lines(assistant.ask(topic, backend=backend), labels)[:MAX_SUMMARY]
+                    summary = _answer_lines(assistant.ask(topic, backend=backend), labels)[:settings.max_summary]
                 except Exception:                       # the model answer is optional here
                     summary = []
             if len(summary) < 2:
-                summary = _per_section_summary(topical)
+                summary = _per_section_summary(topical, settings.max_summary)
             if out_of_scope and out_of_scope != "这个问题":     # 地铁和高铁: say what is not there
-                summary = summary[: MAX_SUMMARY - 1] + [NOT_COVERED.format(topic=out_of_scope)]
+                summary = summary[: settings.max_summary - 1] + [NOT_COVERED.format(topic=out_of_scope)]
     for _, answer in qa:
-        if len(summary) >= MAX_SUMMARY:
+        if len(summary) >= settings.max_summary:
             break
         lines = _answer_lines(answer, labels, assistant.composer.query_keys(answer.question, []))
         if lines and lines[0] not in summary:

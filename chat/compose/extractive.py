@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from config import AnswerSettings
+from config import AnswerSettings, RetrievalSettings
 from ingest.index import KnowledgeIndex
 from ingest.lexical import LexicalAnalyzer, bigrams
 from ingest.text.normalize import normalize
@@ -56,10 +56,12 @@ class ScoredPassage:
 
 
 class ExtractiveComposer:
-    def __init__(self, index: KnowledgeIndex, analyzer: LexicalAnalyzer, settings: AnswerSettings):
+    def __init__(self, index: KnowledgeIndex, analyzer: LexicalAnalyzer, settings: AnswerSettings,
+                 retrieval: RetrievalSettings):
         self.index = index
         self.analyzer = analyzer
         self.settings = settings
+        self.band = retrieval               # dense_floor, dense_span: the e5 cosine band
         self._by_unit: dict[int, list[tuple[int, Passage]]] = {}
         for pid, p in enumerate(index.passages):
             self._by_unit.setdefault(p.unit, []).append((pid, p))
@@ -82,12 +84,18 @@ class ExtractiveComposer:
                 text = normalize(passage.text)
                 overlap = sum(1 for k in keys if k in text) / len(keys) if keys else 0.0
                 dense = retrieval.passage_scores.get(pid, floor)
-                # dense cosines of e5 live in a narrow band (~0.80–0.92): rescale before mixing
-                score = 0.5 * max(0.0, (dense - 0.80) / 0.12) + 0.5 * overlap + 0.3 * hit.score
+                score = self.sentence_score(dense, overlap, hit.score)
                 if is_title_sentence(hit.unit, passage):
                     continue                        # a title never takes an answer slot
                 out.append(ScoredPassage(pid, passage, rank, score))
         return sorted(out, key=lambda sp: -sp.score)
+
+    def sentence_score(self, dense: float, overlap: float, unit_score: float = 0.0) -> float:
+        """A sentence's score: its dense cosine rescaled from e5's narrow band (~0.80–0.92), its bigram
+        overlap with the question and its unit's fused score, weighted by AnswerSettings."""
+        s, band = self.settings, self.band
+        return (s.dense_weight * max(0.0, (dense - band.dense_floor) / band.dense_span) + s.overlap_weight * overlap
+                + s.unit_weight * unit_score)
 
     def passages_of(self, unit_idx: int) -> list[tuple[int, Passage]]:
         return self._by_unit.get(unit_idx, [])
@@ -119,7 +127,7 @@ class ExtractiveComposer:
 
     # ---- answer shapes --------------------------------------------------------------------
     def general(self, retrieval: Retrieval) -> Draft:
-        n_units = self.units_in_play(retrieval, limit=3)
+        n_units = self.units_in_play(retrieval, limit=self.settings.general_units)
         chosen = self.pick(retrieval, n_units, self.settings.max_sentences, self.settings.per_unit)
         if not chosen:
             return Draft("", [], route="general")
@@ -129,7 +137,7 @@ class ExtractiveComposer:
         return self._points(lines, chosen, route="general")
 
     def listing(self, retrieval: Retrieval) -> Draft:
-        n_units = self.units_in_play(retrieval, limit=5)
+        n_units = self.units_in_play(retrieval, limit=self.settings.list_units)
         chosen = self.pick(retrieval, n_units, self.settings.max_list_sentences, self.settings.per_unit)
         if not chosen:
             return Draft("", [], route="list")
@@ -150,10 +158,10 @@ class ExtractiveComposer:
     def locate(self, retrieval: Retrieval) -> Draft:
         """Where a topic is treated: the units (with each article's own title sentence), then the
         best sentences."""
-        n_units = self.units_in_play(retrieval, limit=3)
+        n_units = self.units_in_play(retrieval, limit=self.settings.general_units)
         units = [h.unit for h in retrieval.hits[:n_units]]
         where = "、".join(heading(u) for u in units)
-        chosen = self.pick(retrieval, n_units, max_sentences=3, per_unit=2)
+        chosen = self.pick(retrieval, n_units, self.settings.locate_sentences, self.settings.locate_per_unit)
         lines = [f"相关内容主要在{where}。"]
         for hit in retrieval.hits[:n_units]:
             title = next((p for _, p in self.passages_of(hit.unit_idx) if is_title_sentence(hit.unit, p)), None)

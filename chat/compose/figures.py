@@ -133,7 +133,7 @@ class FigureAnswerer:
         return keys
 
     def _share(self, keys: dict[str, tuple[float, tuple[str, ...]]], text: str) -> float:
-        """Weighted share of the topic words found in ``text`` (or their bigrams, at 0.6)."""
+        """Weighted share of the topic words found in ``text`` (or their bigrams, at ``bigram_credit``)."""
         total = sum(w for w, _ in keys.values()) or 1.0
         got = 0.0
         for word, (weight, alternatives) in keys.items():
@@ -142,7 +142,7 @@ class FigureAnswerer:
             else:
                 grams = bigrams(word)
                 if grams:
-                    got += weight * 0.6 * sum(g in text for g in grams) / len(grams)
+                    got += weight * self.settings.bigram_credit * sum(g in text for g in grams) / len(grams)
         return got / total
 
     def score(self, row: Target, keys: dict, measure: Measure | None, unit_score: float,
@@ -158,8 +158,9 @@ class FigureAnswerer:
         window = normalize(row.indicator) + " " + (sentence[max(0, at - 30): at + len(row.figure) + 8]
                                                     if at >= 0 else sentence)
         share = self._share(keys, window)
-        closeness = max(0.0, min(1.0, (dense - self.settings.dense_floor) / self.settings.dense_span))
-        meaning = max(0.0, min(1.0, (indicator_sim - self.settings.indicator_floor) / self.settings.dense_span))
+        band = self.composer.band
+        closeness = max(0.0, min(1.0, (dense - band.dense_floor) / band.dense_span))
+        meaning = max(0.0, min(1.0, (indicator_sim - self.settings.indicator_floor) / band.dense_span))
         fits = (row.unit == exact_unit if exact_unit is not None
                 else row.unit in MEASURES[measure.name][1] or (not measure.strict and measure.word in normalize(row.indicator))
                 if measure is not None else True)        # 收入 asked, 城乡居民收入比 found: the indicator itself
@@ -170,7 +171,7 @@ class FigureAnswerer:
             return 0.0, share
         named = any(normalize(row.indicator) in alts for _, alts in keys.values())   # 地区生产总值, not 人均…
         score = (share + self.settings.indicator_weight * meaning + self.settings.dense_weight * closeness
-                 + 0.2 * unit_score + (self.settings.named_bonus if named else 0.0))
+                 + self.settings.unit_weight * unit_score + (self.settings.named_bonus if named else 0.0))
         if exact_unit is not None or measure is not None:
             score += self.settings.measure_bonus if fits else -self.settings.measure_bonus
         return score, share

@@ -42,15 +42,13 @@ def find_mentions(index: KnowledgeIndex, term: str, doc_id: str | None = None) -
     return found
 
 
-PASTE_MIN_CHARS = 20
-
-
-def source_of(index: KnowledgeIndex, text: str, doc_id: str | None = None) -> Unit | None:
-    """The unit a pasted passage comes from: one containing a verbatim run of ≥20 characters of it."""
+def source_of(index: KnowledgeIndex, text: str, min_chars: int, doc_id: str | None = None) -> Unit | None:
+    """The unit a pasted passage comes from: one containing a verbatim run of ``min_chars`` characters of it
+    (AnswerSettings.paste_min_chars); texts shorter than ``min_chars`` + 4 are no paste."""
     norm = normalize(text)
-    if len(norm) < PASTE_MIN_CHARS + 4:
+    if len(norm) < min_chars + 4:
         return None
-    windows = [norm[s:s + PASTE_MIN_CHARS] for s in range(0, len(norm) - PASTE_MIN_CHARS + 1, 5)]
+    windows = [norm[s:s + min_chars] for s in range(0, len(norm) - min_chars + 1, 5)]
     best: tuple[int, Unit] | None = None          # (first matching window, unit): earliest window wins
     for unit in index.units:                      # each unit normalised once, not once per window
         if doc_id is not None and unit.doc_id != doc_id:

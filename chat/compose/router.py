@@ -77,7 +77,7 @@ class ShapeRouter:
                     return part
             return self.structure.lookup(query, turn.doc_id)
         if query.shape is Shape.GENERAL:
-            pasted = source_of(self.index, query.text, turn.doc_id)
+            pasted = source_of(self.index, query.text, self.settings.answer.paste_min_chars, turn.doc_id)
             if pasted is not None:
                 draft = article_draft(pasted)
                 draft.notices.append(f"所输入的文字出自{pasted.label}。")

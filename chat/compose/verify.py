@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from config import SETTINGS, VerifySettings
 from ingest.lexical import bigrams
 from ingest.text.normalize import normalize
 from ingest.text.numerals import CN_NUMERALS, numeral_value
@@ -29,8 +30,6 @@ NUMBER_RE = re.compile(
     rf"|(?:[{CN_NUMERALS}两]*[百千万亿]+)+级"
     rf"|[{CN_NUMERALS}两百千]+(?:倍|成|周年|年)"
 )
-CONNECTIVE_MAX_CHARS = 40
-SUPPORT_MIN = 0.6
 # The product's fixed framing: they say where an answer comes from or that the plan is silent, carry no
 # claim about the plan's content and no number, and so need no citation.
 FRAMING_RE = re.compile(
@@ -117,12 +116,13 @@ def _derived_for(content: str, derived: list[Derived]) -> Derived | None:
 
 
 def verify(text: str, allowed: dict[str, Unit], derived: list[Derived] = (),
-           facts: set[str] = frozenset()) -> Verified:
+           facts: set[str] = frozenset(), settings: VerifySettings = SETTINGS.verify) -> Verified:
     """Check every sentence of ``text`` against the units it cites (``allowed``: label -> unit).
 
     A sentence that is one of the draft's ``derived`` claims is kept when its claim re-checks
     against the allowed units or the structure ``facts``; a fixed framing phrase with no number
-    is kept without a citation; everything else must be supported by a cited unit."""
+    is kept without a citation; everything else must be supported by a cited unit (``settings``:
+    how much support, and how long an uncited connective may be)."""
     text = normalize_markers(text)
     allowed_units = list(allowed.values())
     kept_lines, citations, dropped = [], [], []
@@ -145,7 +145,7 @@ def verify(text: str, allowed: dict[str, Unit], derived: list[Derived] = (),
                 unit = allowed.get(label)
                 if unit is not None:
                     score, quote = _support(whole, unit)
-                    if quote and (unit.ref + unit.doc_id, quote) not in seen and score >= SUPPORT_MIN / 2:
+                    if quote and (unit.ref + unit.doc_id, quote) not in seen and score >= settings.support_min / 2:
                         seen.add((unit.ref + unit.doc_id, quote))
                         citations.append(Citation.of(unit, quote))
             kept_lines.append(line)
@@ -163,7 +163,7 @@ def verify(text: str, allowed: dict[str, Unit], derived: list[Derived] = (),
                     dropped.append(Dropped(f"〔{label}〕", "cited unit was not retrieved"))
                     continue
                 score, quote = _support(content, unit)
-                if score >= SUPPORT_MIN:
+                if score >= settings.support_min:
                     cited.append((unit, quote))
                 else:
                     dropped.append(Dropped(f"〔{label}〕 {content[:60]}", "sentence not found in the cited unit"))
@@ -175,7 +175,7 @@ def verify(text: str, allowed: dict[str, Unit], derived: list[Derived] = (),
             if not cited and labels:
                 dropped.append(Dropped(content, "no citation of this sentence survived"))
                 continue
-            if not cited and len(content) > CONNECTIVE_MAX_CHARS:
+            if not cited and len(content) > settings.connective_max_chars:
                 dropped.append(Dropped(content, "uncited statement"))
                 continue
             body = MARKER_RE.sub("", sentence).rstrip()

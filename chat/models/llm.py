@@ -8,9 +8,10 @@
 
 Failures of any kind (endpoint down, HTTP error, timeout, empty or garbage output) surface as
 :class:`LLMError`. The timeout covers the whole answer: the first token and the total. Nothing
-retries (``max_retries=0``), so a refused connection fails in milliseconds.
+retries (``max_retries=0``), so a refused connection fails in milliseconds. The settings
+(:class:`config.LLMSettings`, re-exported here) are the ones the pipeline uses.
 
-    backend = get_backend(LLMSettings("local"), SETTINGS.paths.cache_root)
+    backend = get_backend(LLMSettings("local"), settings.paths.cache_root)
     for delta in backend.stream(build_messages(question, hits)):
         print(delta, end="")
 """
@@ -24,10 +25,11 @@ import threading
 import time
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from langchain_core.messages import BaseMessage
+
+from config import LLMSettings          # the one LLM settings class, also importable from here
 
 log = logging.getLogger(__name__)
 
@@ -36,20 +38,10 @@ ENV_BASE_URL = "PLANQA_OPENAI_BASE_URL"
 ENV_MODEL = "PLANQA_OPENAI_MODEL"
 ENV_API_KEY = "PLANQA_OPENAI_API_KEY"
 DUMMY_API_KEY = "not-needed"
-CONNECT_TIMEOUT_S = 2.0          # a host that does not answer SYN; refused connections fail at once
 
 
 class LLMError(RuntimeError):
     """The model could not produce an answer: endpoint down, HTTP error, timeout, empty/garbage output."""
-
-
-@dataclass(frozen=True)
-class LLMSettings:
-    backend: str                       # "openai" | "local"
-    timeout_s: float = 60.0            # whole answer: first token and total
-    max_tokens: int = 512
-    temperature: float = 0.0
-    local_model: str = "qwen2.5-1.5b"  # key of chat.models.gguf_assembly.MODELS
 
 
 # --------------------------------------------------------------------------- output checks
@@ -118,7 +110,7 @@ class LLMBackend:
         t = self.settings.timeout_s
         return ChatOpenAI(
             model=model, base_url=base_url, api_key=SecretStr(api_key),
-            timeout=httpx.Timeout(t, connect=min(t, CONNECT_TIMEOUT_S)), max_retries=0,
+            timeout=httpx.Timeout(t, connect=min(t, self.settings.connect_timeout_s)), max_retries=0,
             max_tokens=self.settings.max_tokens, temperature=self.settings.temperature,
         )
 

