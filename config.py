@@ -182,6 +182,15 @@ class LLMSettings:
 
 
 @dataclass(frozen=True)
+class StudySettings:
+    """Self-test quiz items (chat/study): lengths in characters, counts in units."""
+
+    quote_len: tuple[int, int] = (12, 40)   # a which-article item quotes a clause of this many characters
+    rare_units: int = 2                     # a list member found in at most this many units is a name
+    figure_context: int = 6                 # characters kept before a figure's blank ("城市人口突破____")
+
+
+@dataclass(frozen=True)
 class UISettings:
     """The web app (app.py, ui/): how much each browser session keeps and how many answers run at once."""
 
@@ -205,6 +214,7 @@ class Settings:
     figures: FigureSettings = field(default_factory=FigureSettings)
     llm: LLMSettings = field(default_factory=LLMSettings)
     ui: UISettings = field(default_factory=UISettings)
+    study: StudySettings = field(default_factory=StudySettings)
 
 
 SETTINGS = Settings()

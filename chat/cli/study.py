@@ -63,7 +63,7 @@ def run_quiz(args: argparse.Namespace) -> int:
         return user_error("题数至少为 1")
     if args.out and Path(args.out).suffix.lower() != ".docx":
         return user_error("试卷只能写成 .docx 文件")
-    items = build_quiz(load_index(SETTINGS), args.n, args.seed, args.part)
+    items = build_quiz(load_index(SETTINGS), args.n, args.seed, args.part, settings=SETTINGS.study)
     if not items:
         return user_error(f"第 {args.part} 部分没有可出的题" if args.part is not None else "没有可出的题")
     if args.out:

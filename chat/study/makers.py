@@ -24,16 +24,14 @@ from ingest.units import Unit
 from chat.compose.shapes import enumerations
 from chat.study.defined import definition_item
 from chat.study.items import QuizItem
-from chat.study.material import (FIGURE_CONTEXT, Scope, blanked, choices_of, clauses, distractors, fullwidth,
+from chat.study.material import (Scope, blanked, choices_of, clauses, distractors, fullwidth,
                                  sentence_at, sentences, shape)
 
 BOUND_RE = re.compile(r"(?:以上|以下|以内|左右)$")
 QUOTE_RE = re.compile(r"“([^“”]{2,12})”")
 PERIOD_NAMES = {"十五五", "十四五"}          # quoted in nearly every part: no test of knowledge
-QUOTE_LEN = (12, 40)                         # which-article quotes, in characters
 NESTED_RE = re.compile(r"[“”‘’《》()（）]")
 DIGIT_RE = re.compile(r"\d")
-RARE_UNITS = 2                               # a list member found in at most this many units is a name
 
 
 # --------------------------------------------------------------------------- figure
@@ -68,7 +66,7 @@ def figure_item(scope: Scope, row: Target, rows: list[Target], rng: random.Rando
         return None
     s, e = sentence_at(unit, row.start)
     source, local = unit.text[s:e], row.start - s
-    body = blanked(source, local, local + len(answer), FIGURE_CONTEXT)
+    body = blanked(source, local, local + len(answer), scope.settings.figure_context)
     question = (year_prefix(row, unit, body) or f"{scope.name(unit.doc_id)}提出，") + body
     if answer in question:
         return None
@@ -155,7 +153,7 @@ def list_pool(units: list[Unit]) -> list[Member]:
     return [m for u in units for s, e in sentences(u) for m in middle_members(u.text[s:e])]
 
 
-def alike(member: Member, pool: list[Member], units: list[Unit]):
+def alike(member: Member, pool: list[Member], units: list[Unit], rare_units: int):
     """Rank of a distractor for a list member: from a list of the same kind first, then ending like
     the answer, then as rare in the document as the answer (a place named once draws names, not
     everyday words), then close in length."""
@@ -165,7 +163,7 @@ def alike(member: Member, pool: list[Member], units: list[Unit]):
     answer = member.text
 
     def rare(text: str) -> bool:
-        return sum(text in u.text for u in units) <= RARE_UNITS
+        return sum(text in u.text for u in units) <= rare_units
 
     return lambda p: (-kinds.get(p, 0), p[-1] != answer[-1], rare(p) != rare(answer),
                       min(abs(len(p) - len(answer)), 3))
@@ -187,7 +185,7 @@ def list_items(scope: Scope, rng: random.Random) -> list[QuizItem]:
                 question = f"{scope.name(unit.doc_id)}提出，{blanked(source, member.at, member.at + len(answer))}"
                 if answer in question:
                     continue
-                rank = alike(member, pool, scope.doc_units[unit.doc_id])
+                rank = alike(member, pool, scope.doc_units[unit.doc_id], scope.settings.rare_units)
                 wrong = distractors(rng, answer, [m.text for m in pool], [source, question], rank)
                 out.append(QuizItem(question, choices_of(rng, answer, wrong), answer, unit.ref, unit.label,
                                     source, "list"))
@@ -196,15 +194,15 @@ def list_items(scope: Scope, rng: random.Random) -> list[QuizItem]:
 
 # --------------------------------------------------------------------------- which article
 
-def quotable(unit: Unit, units: list[Unit]) -> list[tuple[str, str]]:
-    """(sentence, clause) pairs of an article worth quoting: not its title sentence, 12–40 characters
+def quotable(unit: Unit, units: list[Unit], quote_len: tuple[int, int]) -> list[tuple[str, str]]:
+    """(sentence, clause) pairs of an article worth quoting: not its title sentence, ``quote_len`` characters
     without quotes or brackets, found in no other unit."""
     out = []
     for s, e in sentences(unit)[1:]:
         source = unit.text[s:e]
         for a, b in clauses(source):
             clause = source[a:b].rstrip("，。；：,;:！？")
-            if QUOTE_LEN[0] <= len(clause) <= QUOTE_LEN[1] and not NESTED_RE.search(clause) \
+            if quote_len[0] <= len(clause) <= quote_len[1] and not NESTED_RE.search(clause) \
                     and sum(clause in u.text for u in units) == 1:
                 out.append((source, clause))
     return out
@@ -219,7 +217,7 @@ def article_number(label_or_ref: str) -> int:
 def article_item(scope: Scope, unit: Unit, rng: random.Random) -> QuizItem | None:
     """"“…”出自哪一条？" for one article; choices are its label and three others, its part's first."""
     units = scope.doc_units[unit.doc_id]
-    found = quotable(unit, units)
+    found = quotable(unit, units, scope.settings.quote_len)
     if not found:
         return None
     source, clause = rng.choice(found)

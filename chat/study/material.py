@@ -10,6 +10,7 @@ import random
 import re
 from dataclasses import dataclass, field
 
+from config import StudySettings
 from ingest.index import KnowledgeIndex
 from ingest.targets import Target
 from ingest.text.sentences import CLAUSE_ENDS, nesting_masks, sentence_spans, split_spans
@@ -19,7 +20,6 @@ from chat.study.items import BLANK
 
 WHOLE = 100_000                          # sentence_spans' max_chars for whole sentences
 WINDOW_MIN, WINDOW_MAX = 12, 80          # a question's words besides its blank; its longest stretch
-FIGURE_CONTEXT = 6                       # "城市人口突破____" is enough with the year in front
 ASCII_PUNCT = {",": "，", ";": "；"}
 
 
@@ -30,6 +30,7 @@ class Scope:
     index: KnowledgeIndex
     units: list[Unit]
     doc_units: dict[str, list[Unit]] = field(default_factory=dict)
+    settings: StudySettings = field(default_factory=StudySettings)
 
     def rows(self, doc_id: str) -> list[Target]:
         """The targets-table rows of one document."""
@@ -45,7 +46,8 @@ class Scope:
         return "《建议》" if doc is None or doc.primary else f"《{doc.short_title}》"
 
 
-def make_scope(index: KnowledgeIndex, part: int | None, doc_id: str | None) -> Scope:
+def make_scope(index: KnowledgeIndex, part: int | None, doc_id: str | None,
+               settings: StudySettings = StudySettings()) -> Scope:
     """Units of ``doc_id`` (every document when None) and of part ``part`` (every part when None);
     the header unit (title and adoption line) is never quizzed."""
     docs = [u for u in index.units if doc_id is None or u.doc_id == doc_id]
@@ -53,7 +55,7 @@ def make_scope(index: KnowledgeIndex, part: int | None, doc_id: str | None) -> S
     by_doc: dict[str, list[Unit]] = {}
     for u in docs:
         by_doc.setdefault(u.doc_id, []).append(u)
-    return Scope(index, units, by_doc)
+    return Scope(index, units, by_doc, settings)
 
 
 def sentences(unit: Unit) -> list[tuple[int, int]]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import random
 
+from config import StudySettings
 from ingest.index import KnowledgeIndex
 
 from chat.study.items import KINDS, QuizItem, to_json
@@ -33,10 +34,10 @@ MAKERS = {"figure": figure_items, "formulation": formulation_items, "list": list
 
 
 def candidates(index: KnowledgeIndex, seed: int = 0, part: int | None = None,
-               doc_id: str | None = None) -> dict[str, list[QuizItem]]:
+               doc_id: str | None = None, settings: StudySettings = StudySettings()) -> dict[str, list[QuizItem]]:
     """Every item each kind can make in scope, each kind's list in a seed-dependent order."""
     rng = random.Random(seed)
-    scope = make_scope(index, part, doc_id)
+    scope = make_scope(index, part, doc_id, settings)
     pools = {kind: MAKERS[kind](scope, rng) for kind in KINDS}
     for kind in KINDS:
         rng.shuffle(pools[kind])
@@ -70,12 +71,12 @@ def _pick(ordered: list[QuizItem], n: int) -> list[QuizItem]:
 
 
 def build_quiz(index: KnowledgeIndex, n: int = 20, seed: int = 0, part: int | None = None,
-               doc_id: str | None = None) -> list[QuizItem]:
+               doc_id: str | None = None, settings: StudySettings = StudySettings()) -> list[QuizItem]:
     """``n`` quiz items (fewer when the scope has too little material), kinds interleaved in a
     seed-dependent order; ``part`` keeps units of that part, ``doc_id`` those of that document."""
     if n <= 0:
         return []
-    pools = candidates(index, seed, part, doc_id)
+    pools = candidates(index, seed, part, doc_id, settings)
     order = list(KINDS)
     random.Random(seed).shuffle(order)
     return _pick(_round_robin(pools, order), n)
