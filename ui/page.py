@@ -1,4 +1,4 @@
-"""The whole page: header and the four tabs over one Assistant, with the queue that bounds answering."""
+"""The whole page: header and the six tabs over one Assistant, with the queue that bounds answering."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -8,7 +8,9 @@ import gradio as gr
 from ui import render
 from ui.briefing_tab import build_briefing_tab
 from ui.chat_tab import build_chat_tab
+from ui.glossary_tab import build_glossary_tab
 from ui.plan_tab import build_plan_tab
+from ui.quiz_tab import build_quiz_tab
 from ui.state import UIContext
 from ui.targets_tab import build_targets_tab
 from ui.widgets import TITLE
@@ -21,8 +23,8 @@ DELETE_CACHE = (3600, 6 * 3600)       # Gradio's cached files: checked hourly, r
 
 
 def build_ui(assistant: Assistant, settings: UISettings | None = None) -> gr.Blocks:
-    """The Blocks of 智能问答, 建议原文, 指标表 and 专题简报 over ``assistant`` (loaded), queued with
-    ``settings.answer_slots`` handlers at once (default: the assistant's settings.ui)."""
+    """The Blocks of 智能问答, 建议原文, 指标表, 专题简报, 提法 and 学习测验 over ``assistant`` (loaded),
+    queued with ``settings.answer_slots`` handlers at once (default: the assistant's settings.ui)."""
     settings = settings or assistant.settings.ui
     ctx = UIContext.create(assistant, settings)
     with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=DELETE_CACHE) as ui:
@@ -33,5 +35,7 @@ def build_ui(assistant: Assistant, settings: UISettings | None = None) -> gr.Blo
             build_plan_tab(ctx)
             build_targets_tab(ctx)
             build_briefing_tab(ctx)
+            build_glossary_tab(ctx)
+            build_quiz_tab(ctx)
     ui.queue(default_concurrency_limit=settings.answer_slots, max_size=settings.queue_size)
     return ui
