@@ -2,7 +2,7 @@
 
 Needs Debian's Chromium (/usr/bin/chromium), a CJK font (fonts-wqy-microhei) and the ``playwright``
 Python package (never ``playwright install``). The app runs with a login (PLANQA_USERS), so the login
-page, the four tabs, the HTTP API and its Basic auth are all exercised. Screenshots go to
+page, the six tabs, the HTTP API and its Basic auth are all exercised. Screenshots go to
 artifacts/screenshots/ (git-ignored). Every request the page makes must stay on 127.0.0.1, and no
 JavaScript dialog may ever open (the XSS check relies on it).
 """
@@ -329,6 +329,82 @@ def test_briefing_docx(browser_page, tmp_path):
     md = tmp_path / "brief.md"
     info.value.save_as(md)
     assert "〔第9条〕" in md.read_text(encoding="utf-8")
+
+
+def test_glossary_tab(browser_page):
+    page = browser_page["page"]
+    page.get_by_role("tab", name="提法").click()
+    count = page.locator("#glossary-list .gloss-count")
+    total = int("".join(ch for ch in count.inner_text() if ch.isdigit()))
+    assert total >= 200 and page.locator("#glossary-list .gloss-entry").count() == total
+    box = page.locator("#glossary-search textarea, #glossary-search input").first
+    box.fill("四篇大文章")
+    page.locator("#glossary-search-btn").click()
+    page.wait_for_function("document.querySelector('#glossary-list .gloss-count').innerText.includes('共 1 条')")
+    entry = page.locator("#glossary-list .gloss-entry").first
+    assert entry.locator(".gloss-term").inner_text().strip() == "四篇大文章"
+    assert "人怎么聚" in entry.locator(".gloss-def").inner_text()
+    box.fill("３３６１８")                                       # full-width digits find the same term
+    page.locator("#glossary-search-btn").click()
+    page.wait_for_function("document.querySelector('#glossary-list .gloss-entry')?.dataset.term === '33618'")
+    entry = page.locator("#glossary-list .gloss-entry").first
+    assert "原文未展开" in entry.locator(".gloss-def").inner_text()
+    label = entry.locator(".cite-chip").first.inner_text()
+    entry.locator(".cite-chip").first.click()
+    page.wait_for_function(f"document.querySelector('#glossary-evidence h3')?.innerText.includes('{label}')")
+    assert "33618" in page.locator("#glossary-evidence mark").first.inner_text()
+    page.screenshot(path=str(SHOTS / "8-glossary.png"))
+
+
+def _quiz_items(n: int = 10, seed: int = 0):
+    """The quiz the page makes for 题数 ``n``, seed ``seed`` and 全部, built in the test process."""
+    from chat.study.quiz import build_quiz
+    from config import SETTINGS
+    from ingest.index import load_index
+
+    return build_quiz(load_index(SETTINGS), n, seed, settings=SETTINGS.study)
+
+
+def _docx_text(download, path: Path) -> str:
+    docx = pytest.importorskip("docx")
+    assert download.suggested_filename.endswith(".docx")
+    download.save_as(path)
+    return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+
+
+def test_quiz_tab(browser_page, tmp_path):
+    page = browser_page["page"]
+    items = _quiz_items()
+    page.get_by_role("tab", name="学习测验").click()
+    page.locator("#quiz-make").click()
+    page.wait_for_function("document.querySelector('#quiz-score').innerText.includes('共 10 题')", timeout=60_000)
+    page.locator("#quiz-submit").click()                        # nothing answered: no marks, every item wrong
+    page.wait_for_function("document.querySelector('#quiz-score').innerText.includes('得分')")
+    assert page.locator("#quiz-score .quiz-score").inner_text().strip() == "得分 0/10"
+    assert page.locator(".quiz-feedback.wrong").count() == 10
+    for i, item in enumerate(items):
+        if item.choices is not None:
+            assert page.locator(f"#quiz-choice-{i}").is_visible()
+            page.locator(f"#quiz-choice-{i}").get_by_label(item.answer, exact=True).check()
+        else:
+            page.locator(f"#quiz-fill-{i} textarea, #quiz-fill-{i} input").first.fill(f" {item.answer} ")
+    page.locator("#quiz-submit").click()
+    page.wait_for_function("document.querySelector('#quiz-score').innerText.includes('得分 10/10')")
+    assert page.locator(".quiz-feedback.right").count() == 10
+    first = page.locator("#quiz-fb-0")
+    assert items[0].answer in first.inner_text() and items[0].source[:10] in first.inner_text()
+    first.locator(".cite-chip").click()
+    page.wait_for_function(f"document.querySelector('#quiz-evidence h3')?.innerText.includes('{items[0].label}')")
+    assert items[0].source in page.locator("#quiz-evidence mark").first.inner_text()
+    page.screenshot(path=str(SHOTS / "9-quiz.png"), full_page=True)
+    with page.expect_download() as info:
+        page.locator("#quiz-paper").click()
+    paper = _docx_text(info.value, tmp_path / "paper.docx")
+    assert "学习测验" in paper and items[0].question in paper and "参考答案" not in paper
+    with page.expect_download() as info:
+        page.locator("#quiz-key").click()
+    key = _docx_text(info.value, tmp_path / "key.docx")
+    assert "参考答案" in key and all(item.answer in key for item in items)
 
 
 def test_http_api(browser_page):

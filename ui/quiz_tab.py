@@ -149,7 +149,7 @@ def build_quiz_tab(ctx: UIContext) -> QuizWidgets:
     slots = [c for i in range(MAX_ITEMS) for c in (w.radios[i], w.fills[i], w.feedback[i])]
     w.make.click(handlers.make, [w.n, w.seed, w.part], [items, w.status, w.paper, w.key] + slots)
     w.submit.click(handlers.submit, [items] + w.radios + w.fills, [w.status] + w.feedback,
-                   concurrency_limit=None)
+                   concurrency_limit=None, show_progress="hidden")
     for html in w.feedback:
         html.click(handlers.open_unit, items, w.evidence, concurrency_limit=None, show_progress="hidden")
     return w
