@@ -27,6 +27,7 @@ class PathSettings:
 
     @property
     def index_root(self) -> Path:
+        """Where index builds live: ``cache_root/index``."""
         return self.cache_root / "index"
 
 

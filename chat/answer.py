@@ -8,6 +8,9 @@ from ingest.text.refs import ref_to_json
 
 @dataclass(frozen=True)
 class Citation:
+    """One cited unit of an answer with the verbatim sentence that supports it; ``ref`` is the unit ref
+    ("7", "P3"), ``doc_id`` the unit's document."""
+
     ref: str
     label: str                      # 第7条, or 《简称》第3条 for a secondary document
     quote: str                      # verbatim sentence of the unit that supports the answer
@@ -15,9 +18,11 @@ class Citation:
 
     @classmethod
     def of(cls, unit, quote: str) -> "Citation":
+        """The citation of ``unit`` (a Unit) supported by ``quote``."""
         return cls(unit.ref, unit.label, quote, unit.doc_id)
 
     def to_json(self) -> dict:
+        """JSON form: ref (7 as an integer for articles), label, quote, doc_id."""
         return {"ref": ref_to_json(self.ref), "label": self.label, "quote": self.quote,
                 "doc_id": self.doc_id}
 
@@ -30,6 +35,7 @@ class Dropped:
     reason: str
 
     def to_json(self) -> dict:
+        """JSON form: {"text", "reason"}."""
         return {"text": self.text, "reason": self.reason}
 
 
@@ -50,12 +56,16 @@ class Derived:
     facts: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
+        """JSON form of all fields (items and facts as lists)."""
         return {"sentence": self.sentence, "kind": self.kind, "value": self.value,
                 "items": list(self.items), "facts": list(self.facts)}
 
 
 @dataclass
 class Answer:
+    """One answered (or refused) question: the text, its citations, the ranked units retrieved and what
+    verification dropped or re-checked; ``timings_ms`` maps a pipeline step to milliseconds."""
+
     question: str
     answer: str
     refused: bool
@@ -69,6 +79,7 @@ class Answer:
     fallback: str | None = None     # why a model's text was not used (timeout, error, unverified, declined)
 
     def to_json(self) -> dict:
+        """The CLI/API JSON of the answer; timings rounded to 0.1 ms."""
         return {
             "question": self.question, "answer": self.answer, "refused": self.refused,
             "citations": [c.to_json() for c in self.citations], "retrieved": self.retrieved,

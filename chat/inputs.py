@@ -30,6 +30,9 @@ class QuestionError(ValueError):
 
 @dataclass(frozen=True)
 class Prepared:
+    """A question ready for the pipeline; ``notices`` are messages shown with the answer about how
+    the input was changed."""
+
     original: str                       # cleaned, as the user wrote it (shown back)
     text: str                           # what retrieval and routing see
     notices: tuple[str, ...] = field(default=())

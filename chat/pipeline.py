@@ -71,9 +71,11 @@ class TurnState:
 
     @property
     def question(self) -> str:
+        """The question as the user wrote it (cleaned)."""
         return self.prepared.original
 
     def lap(self, name: str, since: float) -> float:
+        """Record the milliseconds since ``since`` (a perf_counter value) under ``name``; returns now."""
         now = time.perf_counter()
         self.timings[name] = (now - since) * 1000
         return now
@@ -108,6 +110,7 @@ class Assistant:
 
     @classmethod
     def from_settings(cls, settings: Settings = SETTINGS) -> "Assistant":
+        """An Assistant over the index and embedder those settings name (the index is built if stale)."""
         return cls(HybridRetriever.from_settings(settings), settings)
 
     # ---- public API -------------------------------------------------------------------------
@@ -214,6 +217,8 @@ class Assistant:
                 and not extractive.refused and extractive.route not in ("mentions", "article"))
 
     def backend(self, name: str):
+        """The LLM backend of that name ("local" or "openai"), created once and shared between threads;
+        raises LLMError or ValueError as ``get_backend`` does."""
         from chat.models.llm import get_backend
 
         with self._backends_lock:

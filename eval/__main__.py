@@ -9,6 +9,8 @@ DEV_SET = Path(__file__).with_name("dev.jsonl")
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the eval set (default eval/dev.jsonl) and print the metrics table. Returns the exit status:
+    0; 1 when ``--gate``/``--gate-set`` bounds in eval/gate.json fail; 2 for a missing or unverifiable question file."""
     parser = argparse.ArgumentParser(prog="python -m eval", description=__doc__)
     parser.add_argument("--questions", type=Path, default=DEV_SET, help="JSONL eval file (default: the dev set)")
     parser.add_argument("--out", type=Path, help="write one prediction per line here")

@@ -27,6 +27,9 @@ def _overlap_ref(index: KnowledgeIndex, doc_id: str, start: int, end: int) -> st
 
 
 class NaiveBaseline:
+    """The naive RAG baseline over the raw source texts (``sources``: doc_id -> text): 500-character
+    chunks with 50 overlapping, in a LangChain FAISS store built with ``embeddings``."""
+
     backend = "naive-baseline"
 
     def __init__(self, index: KnowledgeIndex, embeddings, sources: dict[str, str]):
@@ -41,9 +44,10 @@ class NaiveBaseline:
                     docs.append(chunk)
         self.store = FAISS.from_documents(docs, embeddings,
                                           distance_strategy=DistanceStrategy.MAX_INNER_PRODUCT)
-        self.n_chunks = len(docs)
 
     def ask(self, question: str, k: int = 10) -> dict:
+        """Prediction JSON in the eval format: the top 3 distinct units' chunks as the answer and
+        citations, the top ``k`` units as retrieved, never refused; ``timings_ms.total`` in ms."""
         started = time.perf_counter()
         found = self.store.similarity_search_with_score(question, k=k * 3)
         ranked, seen = [], set()

@@ -31,15 +31,19 @@ COLD_SCRIPT = (
 
 
 def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile ``q`` (0–100) of a non-empty list (IndexError when empty)."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
 def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MiB (ru_maxrss is KiB on Linux)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def bench_build(embedder) -> float:
+    """Seconds to build a full index with ``embedder`` into a temporary cache folder (the real
+    index is untouched)."""
     from ingest.index import build_index
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -50,12 +54,16 @@ def bench_build(embedder) -> float:
 
 
 def bench_cold_start() -> dict:
+    """Cold start of a fresh Python process to its first answer: {"seconds", "answer" (first 40
+    characters), "rss_mb"}; raises CalledProcessError if that process fails."""
     out = subprocess.run([sys.executable, "-c", COLD_SCRIPT], capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parents[1], check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def bench_warm(assistant, questions: list[str]) -> dict[str, list[float]]:
+    """Per-question latencies in ms over ``questions`` (after 5 warm-up questions):
+    {"retrieval": [...], "extractive answer": [...]}."""
     for q in questions[:5]:                                       # warm-up
         assistant.ask(q)
     retrieve_ms, answer_ms = [], []
@@ -71,6 +79,7 @@ def bench_warm(assistant, questions: list[str]) -> dict[str, list[float]]:
 
 
 def bench_scale(assistant, sizes: list[int], questions: list[str]) -> int:
+    """Print one line of ``run_scale`` figures per size (every 4th question used); returns 0."""
     from .scale import run_scale
 
     sample = questions[::4]
@@ -89,6 +98,8 @@ def bench_scale(assistant, sizes: list[int], questions: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Print build, cold-start, warm-latency and memory figures (or, with ``--scale``, the scale
+    table); returns 0. Nothing is asserted."""
     parser = argparse.ArgumentParser(prog="python -m eval.bench", description=__doc__)
     parser.add_argument("--questions", type=Path, default=DEV_SET)
     parser.add_argument("--skip-build", action="store_true", help="do not time an index build")

@@ -32,6 +32,9 @@ UNGATED_ROUTES = ("metadata", "structure", "article", "mentions", "refusal")
 
 @dataclass(frozen=True)
 class Row:
+    """One dev question's outcome with the evidence gate open: its Evidence (from the pipeline's judge)
+    and whether it is answerable."""
+
     evidence: object
     answerable: bool
     refused_anyway: bool        # refused with the gate open
@@ -66,6 +69,8 @@ def features(assistant, questions) -> list[Row]:
 
 
 def refused(judge, settings, row: Row) -> bool:
+    """Whether ``row`` would be refused under ``settings`` (an EvidenceSettings; set on ``judge`` as
+    a side effect)."""
     judge.settings = settings
     if row.refused_anyway or not row.gated:
         return row.refused_anyway
@@ -74,6 +79,8 @@ def refused(judge, settings, row: Row) -> bool:
 
 
 def cost(judge, settings, rows) -> tuple[float, int, int]:
+    """(2 × false refusals + unanswerable questions answered, false refusals, answered unanswerables)
+    of ``rows`` under ``settings``."""
     false_refusals = sum(1 for r in rows if r.answerable and refused(judge, settings, r))
     missed = sum(1 for r in rows if not r.answerable and not refused(judge, settings, r))
     return 2 * false_refusals + missed, false_refusals, missed
@@ -86,6 +93,7 @@ def strictness(settings) -> tuple:
 
 
 def best_settings(judge, base, rows):
+    """The GRID point of lowest ``cost`` on ``rows``, ties going to the strictest (``strictness``)."""
     best = None
     for values in itertools.product(*GRID.values()):
         settings = replace(base, **dict(zip(GRID, values)))
@@ -96,6 +104,8 @@ def best_settings(judge, base, rows):
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Print the k-fold out-of-fold figures of the threshold search on the dev set, the settings
+    fitted on all of it, and config.py's current ones; returns 0."""
     parser = argparse.ArgumentParser(prog="python -m eval.calibrate", description=__doc__)
     parser.add_argument("--folds", type=int, default=5)
     args = parser.parse_args(argv)

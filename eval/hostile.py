@@ -23,6 +23,8 @@ LEAK_RUN = 10
 
 
 def prompt_fragments() -> set[str]:
+    """Every 10-character run (LEAK_RUN) of the normalised system prompt and the user template's
+    fixed text, except runs inside the refusal sentence 建议原文未涉及…."""
     from chat.models.prompt import system_prompt, user_template
 
     fixed = normalize(system_prompt() + user_template().replace("{context}", "\n").replace("{question}", "\n"))
@@ -34,6 +36,8 @@ def prompt_fragments() -> set[str]:
 
 
 def check(answer, units_by_label: dict, fragments: set[str]) -> dict[str, bool]:
+    """The checks of one answer: {"leaked", "uncited_figure", "unsupported_citation", "refused"}
+    (booleans); ``units_by_label`` maps 第7条 … to units."""
     text = normalize(answer.answer)
     cited = [units_by_label[c.label] for c in answer.citations]
     cited_text = normalize("\n".join(u.text for u in cited))
@@ -48,6 +52,8 @@ def check(answer, units_by_label: dict, fragments: set[str]) -> dict[str, bool]:
 
 
 def run(assistant, backend: str, path: Path = HOSTILE_SET) -> list[dict]:
+    """Ask every question of ``path`` (JSONL) with ``backend``; each row is the item plus ``check``'s
+    flags, the answer text and the backend that answered."""
     units_by_label = {u.label: u for u in assistant.index.units}
     fragments = prompt_fragments()
     rows = []
@@ -62,6 +68,7 @@ def run(assistant, backend: str, path: Path = HOSTILE_SET) -> list[dict]:
 
 
 def summary(rows: list[dict]) -> dict[str, int]:
+    """Counts over the rows: questions, each failure kind, and no-answer questions refused / total."""
     no_answer = [r for r in rows if r["expect"] == "no-answer"]
     return {"questions": len(rows), "leaked": sum(r["leaked"] for r in rows),
             "uncited_figure": sum(r["uncited_figure"] for r in rows),
@@ -70,6 +77,8 @@ def summary(rows: list[dict]) -> dict[str, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the hostile set and print failing rows (all with ``--verbose``) and the summary JSON;
+    returns 1 if any answer leaked, had an uncited figure or an unsupported citation, else 0."""
     parser = argparse.ArgumentParser(prog="python -m eval.hostile", description=__doc__)
     parser.add_argument("--backend", default="extractive", choices=("extractive", "local", "openai"))
     parser.add_argument("--verbose", action="store_true")

@@ -26,12 +26,14 @@ DEV_SET = Path(__file__).with_name("dev.jsonl")
 
 
 def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
 def wait_ready(url: str, timeout: float) -> None:
+    """Poll ``url`` every second until it answers; raises TimeoutError after ``timeout`` seconds."""
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
@@ -43,6 +45,8 @@ def wait_ready(url: str, timeout: float) -> None:
 
 
 def ask(base: str, question: str, backend: str) -> float:
+    """POST one question to ``{base}/api/ask``; returns the latency in ms. Raises RuntimeError for a
+    non-200 or answerless reply, URLError/HTTPError for a failed request (60 s timeout)."""
     body = json.dumps({"question": question, "backend": backend}).encode()
     req = urllib.request.Request(f"{base}/api/ask", body, {"Content-Type": "application/json"})
     started = time.perf_counter()
@@ -54,11 +58,14 @@ def ask(base: str, question: str, backend: str) -> float:
 
 
 def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile ``q`` (0–100) of a non-empty list (IndexError when empty)."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
 def run_load(base: str, questions: list[str], clients: int, requests: int, backend: str) -> dict:
+    """Send ``requests`` questions from ``clients`` threads; returns wall_s, throughput_rps, p50/p95/p99
+    latencies in ms (None if all failed), the error count and the first 3 errors."""
     counter = itertools.count()
     latencies: list[float] = []
     errors: list[str] = []
@@ -89,6 +96,8 @@ def run_load(base: str, questions: list[str], clients: int, requests: int, backe
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Start the app on a free loopback port (or use ``--url``, loopback only: else returns 2), run
+    the load and print the result JSON; returns 1 if any request failed, else 0."""
     parser = argparse.ArgumentParser(prog="python -m eval.load", description=__doc__)
     parser.add_argument("--url", help="a running app on loopback, e.g. http://127.0.0.1:7860")
     parser.add_argument("--clients", type=int, default=20)

@@ -17,6 +17,10 @@ ANSWER_METRICS = ("fact_recall", "primary_cited", "refused", "quotes_verbatim", 
 
 @dataclass(frozen=True)
 class Question:
+    """One eval question (a line of dev.jsonl …): ``articles`` are the expected refs, primary first
+    (empty for an unanswerable question); ``facts`` are strings a correct answer should contain
+    (fact_recall: normalised substring match)."""
+
     id: str
     question: str
     articles: tuple[str, ...]
@@ -27,6 +31,7 @@ class Question:
 
     @classmethod
     def from_json(cls, data: dict) -> "Question":
+        """A Question from one JSONL record (articles as 7 or "P3"; missing optional keys default)."""
         return cls(id=str(data["id"]), question=data["question"],
                    articles=tuple(ref_from_json(a) for a in data.get("articles", [])),
                    facts=tuple(data.get("facts", [])), type=data.get("type", "unknown"),
@@ -34,6 +39,7 @@ class Question:
 
     @property
     def answerable(self) -> bool:
+        """Whether the plan answers it (it has expected articles)."""
         return bool(self.articles)
 
 

@@ -10,8 +10,8 @@ close to its source as a really reworded and re-embedded document is (re-normali
 index holds N × 518 distinct vectors with the real model's geometry. That shortcut is
 printed with the figures.
 
-Above ``exact_index_max`` passages the store is HNSW; its recall@10 against exact search
-(same vectors, dev-set questions) is measured on every size.
+Above ``exact_index_max`` passages the store is IVF-Flat (ingest/vector_store.py); its recall@10
+against exact search (same vectors, dev-set questions) is measured on every size.
 """
 from __future__ import annotations
 
@@ -49,6 +49,8 @@ def reword(source: str, i: int, swaps: list[tuple[str, str]]) -> str:
 
 
 def synthetic_corpus(n: int, source: str, title: str, lexicon_dir: Path):
+    """(documents, units) of ``n`` synthetic documents: document 0 is ``source`` itself (primary),
+    the others ``reword``ed copies labelled 《样本i》."""
     table = read_expansions(lexicon_dir / "colloquial.tsv")
     swaps = sorted({(terms[0], word) for word, terms in table.items() if len(terms[0]) >= 3 and terms[0] in source})
     docs, units = [], []
@@ -90,6 +92,8 @@ def synthetic_vectors(passages, units, is_real, real_vecs, real: int, seed: int)
 
 
 def run_scale(n: int, assistant, questions: list[str], real_docs: int = 2, seed: int = 0) -> dict:
+    """Build and measure a synthetic knowledge base of ``n`` documents: sizes, build times in s,
+    FAISS size in MiB, search latency p50/p95 in ms and recall@10 of the store against exact search."""
     settings = assistant.settings
     source = (settings.paths.kb_dir / assistant.index.documents[0].source_file).read_text(encoding="utf-8")
     t0 = time.perf_counter()

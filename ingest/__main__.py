@@ -10,6 +10,8 @@ from .index import IndexBuildError, build_index, load_index
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Load the index (rebuilding it when stale, or always with ``--force``) and print one line per document
+    and a manifest summary. Returns the exit status: 0, or 1 after an IndexBuildError (message on stderr)."""
     parser = argparse.ArgumentParser(prog="python -m ingest", description=__doc__)
     parser.add_argument("--force", action="store_true", help="rebuild even if the index is fresh")
     args = parser.parse_args(argv)

@@ -14,6 +14,9 @@ import numpy as np
 
 @dataclass
 class BM25:
+    """An Okapi BM25 index over tokenised units. ``k1`` and ``b`` come from config.RetrievalSettings
+    (1.2 and 0.75); ``doc_len`` is (n_units,) float32 tokens per unit."""
+
     k1: float
     b: float
     doc_len: np.ndarray                                   # tokens per unit
@@ -27,6 +30,7 @@ class BM25:
 
     @classmethod
     def fit(cls, docs: list[list[str]], k1: float, b: float) -> "BM25":
+        """Index ``docs`` (one token list per unit, in unit order; unit id = position) with parameters k1, b."""
         lists: dict[str, tuple[list[int], list[int]]] = {}
         for i, tokens in enumerate(docs):
             for term, tf in Counter(tokens).items():
@@ -38,9 +42,11 @@ class BM25:
 
     @property
     def n_docs(self) -> int:
+        """Number of units indexed."""
         return len(self.doc_len)
 
     def idf(self, term: str) -> float:
+        """Okapi idf of a term, log(1 + (N - df + 0.5) / (df + 0.5)); an unseen term has df 0."""
         df = len(self.postings[term][0]) if term in self.postings else 0
         return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
 
@@ -54,10 +60,12 @@ class BM25:
         return out
 
     def to_dict(self) -> dict:
+        """A JSON-ready dict (k1, b, doc_len, postings as [ids, tfs] lists) that ``from_dict`` reads back."""
         return {"k1": self.k1, "b": self.b, "doc_len": self.doc_len.astype(int).tolist(),
                 "postings": {t: [ids.tolist(), tf.astype(int).tolist()] for t, (ids, tf) in self.postings.items()}}
 
     @classmethod
     def from_dict(cls, data: dict) -> "BM25":
+        """The BM25 saved by ``to_dict`` (bm25.json in the index folder)."""
         postings = {t: (np.array(ids, np.int32), np.array(tf, np.float32)) for t, (ids, tf) in data["postings"].items()}
         return cls(k1=data["k1"], b=data["b"], doc_len=data["doc_len"], postings=postings)

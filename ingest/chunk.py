@@ -39,4 +39,5 @@ def dense_text(unit: Unit, passage: Passage) -> str:
 
 
 def with_token_counts(units: list[Unit], encoding: str) -> list[Unit]:
+    """The units with ``tokens`` set to their tiktoken count under ``encoding`` (config.ChunkSettings)."""
     return [replace(u, tokens=count_tokens(u.text, encoding)) for u in units]

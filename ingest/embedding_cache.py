@@ -18,6 +18,9 @@ def _key(text: str) -> str:
 
 
 class EmbeddingCache:
+    """Passage vectors of one embedding model keyed by the sha1 of the embedded text, kept in
+    ``cache_root/embeddings/<sha1(model_id)[:16]>.npz``; a missing or unreadable file starts empty."""
+
     def __init__(self, cache_root: Path, model_id: str):
         name = hashlib.sha1(model_id.encode()).hexdigest()[:16]
         self.path = cache_root / "embeddings" / f"{name}.npz"
@@ -29,6 +32,7 @@ class EmbeddingCache:
             self.vectors = {}
 
     def has(self, text: str) -> bool:
+        """Whether the vector for this exact text is cached."""
         return _key(text) in self.vectors
 
     def encode(self, texts: list[str], encode_fn) -> np.ndarray:

@@ -46,6 +46,9 @@ class IndexBuildError(RuntimeError):
 
 @dataclass
 class KnowledgeIndex:
+    """A loaded index build: the manifest, the documents (primary first), units, passages, quoted
+    plan terms, targets table, BM25 and FAISS store, and ``path``, the build-<stamp> folder read."""
+
     manifest: dict
     documents: list[DocumentMeta]
     units: list[Unit]

@@ -58,6 +58,7 @@ def read_expansions(path: Path) -> dict[str, list[str]]:
 
 
 def bigrams(text: str) -> list[str]:
+    """Overlapping two-character pieces of every run of CJK characters: 低空经济 -> 低空, 空经, 经济."""
     return [run[i : i + 2] for run in CJK_RUN_RE.findall(text) for i in range(len(run) - 1)]
 
 
@@ -78,6 +79,7 @@ class LexicalAnalyzer:
         return [w for w in self._jieba.cut_for_search(normalize(text)) if WORD_RE.fullmatch(w)]
 
     def doc_tokens(self, text: str) -> list[str]:
+        """BM25 tokens of a unit's text: jieba search-mode words plus CJK bigrams of the normalised text."""
         norm = normalize(text)
         return self.words(norm) + bigrams(norm)
 

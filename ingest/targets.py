@@ -76,6 +76,9 @@ LAST_RESULT_YEAR, LAST_GOAL_YEAR = 2025, 2030
 
 @dataclass(frozen=True)
 class Target:
+    """One entry of the plan's targets table (targets.json): a figure with its unit, what it measures,
+    its bound, year and kind, and where it stands in the source."""
+
     indicator: str      # what is measured, in the plan's words: "城市人口"
     value: str          # the figure as written, without unit and bound: "33", "2.1:1", "百亿级"
     unit: str           # "万人", "平方公里", "亿元", "%", … ; "" for ratios and magnitudes
@@ -90,6 +93,7 @@ class Target:
 
     @property
     def label(self) -> str:
+        """The unit's citation label: '7' -> 第7条."""
         return ref_label(self.ref)
 
 
@@ -157,7 +161,6 @@ class _Fig:
     unit: str
     approx: str
     bound: str
-    magnitude: bool = False
     chinese_term: bool = False
     indicator: str = ""
     subject: str = ""
@@ -165,7 +168,6 @@ class _Fig:
     qualifier: str = ""
     note: str = ""        # "累计" / "年均"
     external: bool = False
-    streak: bool = False
 
 
 def _find_figures(text: str, quoted: list[bool]) -> list[_Fig]:
@@ -175,7 +177,7 @@ def _find_figures(text: str, quoted: list[bool]) -> list[_Fig]:
         if m.group("mag"):
             if quoted[s] and m.group("mag") != "双倍增":
                 continue
-            figs.append(_Fig(s, e, m.group("mag"), "", "", "", magnitude=True))
+            figs.append(_Fig(s, e, m.group("mag"), "", "", ""))
             continue
         if quoted[s]:
             continue                                        # names and slogans: “1312”, “15分钟…”
@@ -249,7 +251,7 @@ def _streak(text: str, fig: _Fig, clause_start: int, quoted: list[bool]) -> bool
     while i < len(text) and (text[i] not in CLAUSE_ENDS or quoted[i]):
         i += 1
     predicate = text[fig.end: i]
-    fig.streak, fig.qualifier = True, "连续"
+    fig.qualifier = "连续"
     fig.subject = subject
     fig.indicator = subject + predicate
     return True

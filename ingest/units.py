@@ -10,6 +10,10 @@ UnitKind = Literal["header", "preamble", "intro", "article", "closing"]
 
 @dataclass(frozen=True)
 class DocumentMeta:
+    """One source document of the knowledge base, described by the ``.meta.json`` beside its text:
+    ``adopted`` is the adoption date as written there ("2026-01-08"; "" when absent), ``source_sha256``
+    the hex sha256 of the text file's bytes."""
+
     doc_id: str
     title: str
     short_title: str
@@ -21,6 +25,7 @@ class DocumentMeta:
 
     @property
     def citation_prefix(self) -> str:
+        """What goes before a ref label in citations: "" for the primary document, else 《简称》."""
         return "" if self.primary else f"《{self.short_title}》"
 
 
@@ -43,9 +48,11 @@ class Unit:
 
     @property
     def label(self) -> str:
+        """The unit's citation label with its document prefix: 第7条, or 《简称》第7条 for a secondary document."""
         return self.doc_label + ref_label(self.ref)
 
     def to_dict(self) -> dict:
+        """All fields as a JSON-ready dict (one entry of units.json)."""
         return asdict(self)
 
 
@@ -59,4 +66,5 @@ class Passage:
     end: int
 
     def to_dict(self) -> dict:
+        """All fields as a JSON-ready dict (one entry of passages.json)."""
         return asdict(self)

@@ -17,10 +17,14 @@ import numpy as np
 
 @dataclass
 class VectorStore:
+    """A FAISS index of the passage vectors (row i = passage i): exact (IndexFlatIP) or IVF-Flat."""
+
     index: faiss.Index
 
     @classmethod
     def build(cls, vectors: np.ndarray, exact_max: int, ivf_probes: int) -> "VectorStore":
+        """Index ``vectors`` ((n, d) float32, L2-normalised): exact when n <= ``exact_max``, else IVF-Flat
+        with 4·√n lists trained on a seeded sample of at most 40 vectors a list, ``ivf_probes`` lists probed."""
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         dim = vectors.shape[1]
         if len(vectors) <= exact_max:
@@ -36,6 +40,7 @@ class VectorStore:
 
     @property
     def kind(self) -> str:
+        """'exact' for a flat index, 'ivf' otherwise (recorded in the manifest)."""
         return "exact" if isinstance(self.index, faiss.IndexFlat) else "ivf"
 
     def __len__(self) -> int:
@@ -48,10 +53,12 @@ class VectorStore:
         return scores[0], ids[0]
 
     def save(self, path: Path) -> None:
+        """Write the FAISS index to ``path`` (vectors.faiss)."""
         faiss.write_index(self.index, str(path))
 
     @classmethod
     def load(cls, path: Path, ivf_probes: int) -> "VectorStore":
+        """Read the index written by ``save``; an IVF index is set to probe ``ivf_probes`` lists."""
         index = faiss.read_index(str(path))
         if isinstance(index, faiss.IndexIVF):
             index.nprobe = ivf_probes

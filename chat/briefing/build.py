@@ -73,15 +73,20 @@ class BriefingSection:
 
     @property
     def marker(self) -> str:
+        """The section's citation marker: 〔第7条〕."""
         return f"〔{self.label}〕"
 
     @property
     def heading(self) -> str:
+        """Label and title separated by an ideographic space: 第7条　迭代升级现代制造业集群."""
         return f"{self.label}　{self.title}"
 
 
 @dataclass
 class Briefing:
+    """A topic briefing: summary lines, relevant articles, target rows and optional Q&A, with the
+    source document and generation date."""
+
     topic: str                                  # the topic or "专题问答"
     generated: str                              # YYYY-MM-DD
     source: str                                 # document title + adoption date
@@ -94,6 +99,7 @@ class Briefing:
 
     @property
     def covered(self) -> bool:
+        """Whether the plan treats the topic at all (at least one section)."""
         return bool(self.sections)
 
     def to_json(self) -> dict:

@@ -66,6 +66,7 @@ def _md_cell(text: str) -> str:
 
 
 def to_markdown(b: Briefing) -> str:
+    """The briefing as Markdown: heading and source line, 要点摘要, 相关条文, 相关指标 table, 问答, closing note."""
     lines = [f"# {b.title or b.topic}", "", f"> 来源：{b.source}　生成日期：{b.generated}", ""]
     lines += ["## 要点摘要", ""]
     lines += [f"- {s}" for s in b.summary] or ["- （无）"]
@@ -112,6 +113,8 @@ def _atomic_write(path: Path, write) -> Path:
 
 
 def write_markdown(b: Briefing, path: Path) -> Path:
+    """Write ``to_markdown(b)`` to ``path`` atomically (temp file + os.replace, parent folders made);
+    returns the path."""
     return _atomic_write(path, lambda tmp: tmp.write_text(to_markdown(b), encoding="utf-8"))
 
 

@@ -49,6 +49,9 @@ def is_title_sentence(unit: Unit, passage: Passage) -> bool:
 
 @dataclass(frozen=True)
 class ScoredPassage:
+    """A candidate answer sentence: passage id ``pid``, ``unit_rank`` (rank of its unit among the hits,
+    0 = best) and ``score`` from ``ExtractiveComposer.sentence_score``."""
+
     pid: int
     passage: Passage
     unit_rank: int
@@ -56,6 +59,9 @@ class ScoredPassage:
 
 
 class ExtractiveComposer:
+    """Builds answers from verbatim plan sentences of the retrieved units (no model); weights and
+    limits from config.AnswerSettings, the e5 cosine band from config.RetrievalSettings."""
+
     def __init__(self, index: KnowledgeIndex, analyzer: LexicalAnalyzer, settings: AnswerSettings,
                  retrieval: RetrievalSettings):
         self.index = index
@@ -68,6 +74,8 @@ class ExtractiveComposer:
 
     # ---- sentence selection -------------------------------------------------------------
     def query_keys(self, question: str, expansions: list[str]) -> set[str]:
+        """Bigrams of the question's content words and of the expansions (a one-character word
+        is kept whole), normalised; what sentence overlap is measured with."""
         words = self.analyzer.content_words(question) + [normalize(e) for e in expansions]
         keys: set[str] = set()
         for word in words:
@@ -76,6 +84,7 @@ class ExtractiveComposer:
         return keys
 
     def scored_passages(self, retrieval: Retrieval, max_units: int) -> list[ScoredPassage]:
+        """Every non-title sentence of the top ``max_units`` hits with its score, best first."""
         keys = self.query_keys(retrieval.question, retrieval.expansions)
         out: list[ScoredPassage] = []
         floor = min(retrieval.passage_scores.values(), default=0.0)
@@ -98,6 +107,7 @@ class ExtractiveComposer:
                 + s.unit_weight * unit_score)
 
     def passages_of(self, unit_idx: int) -> list[tuple[int, Passage]]:
+        """(passage id, Passage) pairs of one unit in text order; [] for a unit without passages."""
         return self._by_unit.get(unit_idx, [])
 
     def pick(self, retrieval: Retrieval, max_units: int, max_sentences: int, per_unit: int) -> list[ScoredPassage]:
@@ -127,6 +137,8 @@ class ExtractiveComposer:
 
     # ---- answer shapes --------------------------------------------------------------------
     def general(self, retrieval: Retrieval) -> Draft:
+        """The default answer: 建议在第7条（…）中提出： then the best sentences, each cited; an empty
+        Draft (route "general") when no sentence qualifies."""
         n_units = self.units_in_play(retrieval, limit=self.settings.general_units)
         chosen = self.pick(retrieval, n_units, self.settings.max_sentences, self.settings.per_unit)
         if not chosen:
@@ -137,6 +149,8 @@ class ExtractiveComposer:
         return self._points(lines, chosen, route="general")
 
     def listing(self, retrieval: Retrieval) -> Draft:
+        """A list answer: sentences grouped under their unit's heading in retrieval rank order;
+        an empty Draft (route "list") when no sentence qualifies."""
         n_units = self.units_in_play(retrieval, limit=self.settings.list_units)
         chosen = self.pick(retrieval, n_units, self.settings.max_list_sentences, self.settings.per_unit)
         if not chosen:
@@ -170,6 +184,7 @@ class ExtractiveComposer:
         return self._points(lines, chosen, route="locate")
 
     def mentions(self, term: str, units: list[tuple[Unit, list[str]]]) -> Draft:
+        """Where ``term`` is mentioned: each unit's heading with its given sentences, cited."""
         lines = [f"建议中提到“{term}”的条文如下："]
         for unit, sentences in units:
             lines.append(f"{heading(unit)}：")

@@ -57,6 +57,8 @@ PERIOD_NAMES = {Period.GOAL: "“十五五”目标", Period.RESULT: "“十四�
 
 @dataclass(frozen=True)
 class ScoredRow:
+    """A targets-table row scored for a figure question (``score`` from ``FigureAnswerer.score``)."""
+
     score: float
     row: Target
     share: float = 0.0          # share of the topic's words found near the figure
@@ -84,6 +86,7 @@ def measure_of(text: str, asks: str = "") -> Measure | None:
 
 
 def row_period(row: Target) -> Period | None:
+    """The time frame of a row from its kind (result/goal/vision); None for "other"."""
     return KIND_OF.get(row.kind)
 
 
@@ -178,6 +181,8 @@ class FigureAnswerer:
 
     def candidates(self, query: Query, retrieval: Retrieval, doc_id: str | None,
                    measure_units: tuple[str, ...] | None = None) -> list[ScoredRow]:
+        """Target rows that may answer the question, best first (optionally only ``doc_id``'s, only rows
+        whose unit is in ``measure_units``); [] when the question has no topic keys or asks for a rank."""
         keys = self.keys(query)
         if not keys:
             return []
@@ -255,6 +260,7 @@ class FigureAnswerer:
         return None
 
     def unit_of(self, row: Target) -> Unit:
+        """The unit a target row comes from."""
         return self.index.unit(row.ref, row.doc_id)
 
     def lead(self, row: Target) -> str:
@@ -271,6 +277,7 @@ class FigureAnswerer:
         return f"{when}{row.indicator}{qualifier}{row.figure}。"
 
     def from_rows(self, rows: list[Target]) -> Draft:
+        """A figure answer: one lead line per row, then 原文： and each distinct source sentence, cited."""
         lines = [f"{self.lead(row)}{marker(self.unit_of(row))}" for row in rows]
         lines.append("原文：")
         for ref, sentence in dict.fromkeys((r.ref + "\x00" + r.doc_id, r.sentence) for r in rows):

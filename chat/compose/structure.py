@@ -33,6 +33,7 @@ class PartInfo:
 
     @property
     def title(self) -> str:
+        """The heading without its Chinese number: 三、培育发展新质生产力… -> 培育发展新质生产力…."""
         return HEADING_NUMBER_RE.sub("", self.heading)
 
 

@@ -43,6 +43,8 @@ FRAMING_RE = re.compile(
 
 @dataclass
 class Verified:
+    """An answer after verification: the kept text, the citations that back it, and what was dropped."""
+
     text: str
     citations: list[Citation]
     dropped: list[Dropped]

@@ -97,9 +97,11 @@ class LLMBackend:
 
     @property
     def model(self) -> str:
+        """The model name the backend talks to."""
         raise NotImplementedError
 
     def describe(self) -> str:
+        """"<backend>:<model>", used in logs and error messages."""
         return f"{self.name}:{self.model}"
 
     def _make_client(self, base_url: str, model: str, api_key: str):
@@ -189,6 +191,8 @@ class LLMBackend:
             raise LLMError(f"{self.describe()}: {reason}")
 
     def invoke(self, messages: list[BaseMessage]) -> str:
+        """The whole text of ``stream(messages)``; raises LLMError as ``stream`` does (timeout after
+        LLMSettings.timeout_s seconds, client error, garbage output)."""
         return "".join(self.stream(messages))
 
     def __repr__(self) -> str:
@@ -216,12 +220,14 @@ class OpenAIBackend(LLMBackend):
 
     @property
     def model(self) -> str:
+        """The model name from PLANQA_OPENAI_MODEL."""
         return self._model
 
     def _chat_model(self):
         return self._chat
 
     def describe(self) -> str:
+        """"openai:<model>@<base url>" (never the API key)."""
         return f"openai:{self._model}@{self.base_url}"
 
 
@@ -280,6 +286,7 @@ class LocalBackend(LLMBackend):
 
     @property
     def model(self) -> str:
+        """The local model key (LLMSettings.local_model, one of gguf_assembly.MODELS)."""
         return self.settings.local_model
 
     def start(self) -> "LocalBackend":

@@ -30,7 +30,6 @@ SYSTEM_PROMPT_FILE = "answer_system.txt"
 USER_PROMPT_FILE = "answer_user.txt"
 BLOCK_SEPARATOR = "\n\n"
 TRUNCATION_MARK = "……（本条以下从略）"
-REFUSAL = "建议原文未涉及该问题。"
 _CLAUSE_END_RE = re.compile(r"[；;，,、：:]")
 
 
@@ -41,10 +40,13 @@ def load_prompt(name: str) -> str:
 
 
 def system_prompt() -> str:
+    """The system prompt (prompts/answer_system.txt)."""
     return load_prompt(SYSTEM_PROMPT_FILE)
 
 
 def user_template() -> str:
+    """The user-message template (prompts/answer_user.txt); raises ValueError unless it contains
+    {context} and {question}."""
     template = load_prompt(USER_PROMPT_FILE)
     if "{context}" not in template or "{question}" not in template:
         raise ValueError(f"{USER_PROMPT_FILE} must contain {{context}} and {{question}}")
@@ -66,6 +68,8 @@ def unit_block(hit: Hit, text: str | None = None) -> str:
 
 @dataclass(frozen=True)
 class ContextUnit:
+    """One unit placed in the prompt context, by ref and label."""
+
     ref: str
     label: str
     truncated: bool            # only a leading part of the unit, ending at a sentence (or clause) end
@@ -73,6 +77,9 @@ class ContextUnit:
 
 @dataclass(frozen=True)
 class PromptContext:
+    """The unit context of a prompt: the joined blocks, the units in them, and its size and budget in
+    tiktoken tokens (LLMSettings.context_tokens by default)."""
+
     text: str
     units: tuple[ContextUnit, ...]
     tokens: int
@@ -80,10 +87,12 @@ class PromptContext:
 
     @property
     def refs(self) -> list[str]:
+        """Refs of the units in the context, in rank order."""
         return [u.ref for u in self.units]
 
     @property
     def labels(self) -> list[str]:
+        """Labels of the units in the context (第7条 …), in rank order."""
         return [u.label for u in self.units]
 
 
@@ -136,6 +145,8 @@ def build_context(hits: list[Hit], budget_tokens: int = SETTINGS.llm.context_tok
 def messages_for(question: str, context: PromptContext,
                  history: list[tuple[str, str]] | None = None,
                  max_history_turns: int = SETTINGS.llm.history_turns) -> list[BaseMessage]:
+    """[system, (earlier question, earlier answer)…, user] for a built context; only the last
+    ``max_history_turns`` turns of ``history`` are kept (none when it is 0)."""
     messages: list[BaseMessage] = [SystemMessage(system_prompt())]
     for asked, answered in (history or [])[-max_history_turns:] if max_history_turns > 0 else []:
         messages += [HumanMessage(asked), AIMessage(answered)]

@@ -38,13 +38,16 @@ class Hit:
 
     @property
     def ref(self) -> str:
+        """The unit's ref ("7", "P3")."""
         return self.unit.ref
 
     @property
     def label(self) -> str:
+        """The unit's label (第7条, 《简称》第7条)."""
         return self.unit.label
 
     def to_json(self) -> dict:
+        """JSON form: ref, label, doc_id and the fused, BM25 and dense scores rounded to 4 places."""
         return {"ref": ref_to_json(self.ref), "label": self.label, "doc_id": self.unit.doc_id,
                 "score": round(self.score, 4), "bm25": round(self.bm25, 4), "dense": round(self.dense, 4)}
 
@@ -67,6 +70,9 @@ def _minmax(values: np.ndarray) -> np.ndarray:
 
 
 class HybridRetriever:
+    """Ranks units by a min-max fusion of BM25 and dense (e5) scores; weights from
+    config.RetrievalSettings (dense_weight 0.5, expansion_weight 0.3)."""
+
     def __init__(self, index: KnowledgeIndex, embedder, settings: Settings = SETTINGS):
         self.index = index
         self.embedder = embedder
@@ -76,6 +82,8 @@ class HybridRetriever:
 
     @classmethod
     def from_settings(cls, settings: Settings = SETTINGS) -> "HybridRetriever":
+        """A retriever over the index at ``settings.paths`` with the cached e5 embedder (the index is
+        built if stale)."""
         from ingest.embedder import E5Embeddings
 
         embedder = E5Embeddings(settings.paths.cache_root)
@@ -120,6 +128,7 @@ class HybridRetriever:
         return Retrieval(question, hits, passage_scores, expansions)
 
     def retrieve(self, question: str, k: int | None = None, doc_id: str | None = None) -> list[Hit]:
+        """The top ``k`` hits of ``search`` (default RetrievalSettings.default_k), header excluded."""
         return self.search(question, k, doc_id).hits
 
 

@@ -57,9 +57,11 @@ class Conversation:
 
     @property
     def last(self) -> Turn | None:
+        """The latest turn, or None before the first."""
         return self.turns[-1] if self.turns else None
 
     def add(self, question: str, query: Query, answer: Answer, max_turns: int) -> None:
+        """Append a turn and keep only the last ``max_turns``."""
         self.turns.append(Turn(question, query, answer))
         del self.turns[:-max_turns]
 

@@ -53,6 +53,8 @@ def _forms(full: str) -> list[str]:
 
 
 def read_regions(path: Path) -> dict[str, list[str]]:
+    """Regions from a TSV (``name<TAB>member member …``; # comments): name -> member divisions.
+    An absent file gives {}."""
     regions: dict[str, list[str]] = {}
     if path.exists():
         for line in path.read_text(encoding="utf-8").splitlines():

@@ -36,6 +36,8 @@ class Period(str, Enum):
 
 
 class StructKind(str, Enum):
+    """The kinds of structural place a question can name (第N条, 第N部分, 序言 …)."""
+
     ARTICLE = "article"          # 第N条
     PART = "part"                # 第N部分 (its heading, intro and articles)
     INTRO = "intro"              # 第N部分导语
