@@ -124,7 +124,6 @@ TIME_RE = re.compile(r"(?P<year>[0-9]{4})年|(?P<cnyear>[〇零][〇零一二三
 
 # --------------------------------------------------------------------------- clause words
 
-
 # Framing words removed from the start of the words before a figure (applied repeatedly).
 LEAD_RES = [re.compile(p) for p in (
     r"^[、和及与并且,，：:\s]+",

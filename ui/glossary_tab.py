@@ -7,7 +7,7 @@ import gradio as gr
 from ingest.glossary import build_glossary
 from ui import render, study_render
 from ui.state import UIContext
-from ui.widgets import SCROLL_JS, clickable, event_data
+from ui.widgets import SCROLL_JS, clickable, event_data, search_row
 
 EVIDENCE_HINT = ('<div class="unit-view empty"><p class="muted">点击提法下方的条文标签（如〔第2条〕），'
                  '在此查看该条原文，提法出现之处以高亮显示。</p></div>')
@@ -42,10 +42,7 @@ def build_glossary_tab(ctx: UIContext) -> GlossaryHandlers:
     with gr.Tab("提法", id="glossary"):
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=420):
-                with gr.Row(equal_height=True, elem_classes="search-row"):
-                    keyword = gr.Textbox(show_label=False, placeholder="查找提法，如：四篇大文章、33618", scale=4,
-                                         container=False, elem_id="glossary-search")
-                    search = gr.Button("查找", scale=1, min_width=70, elem_id="glossary-search-btn")
+                keyword, search = search_row("查找提法，如：四篇大文章、33618", "查找", "glossary-search")
                 entries = clickable(handlers.search(""), elem_id="glossary-list", max_height=700)
             with gr.Column(scale=2, min_width=340):
                 gr.Markdown("#### 原文")

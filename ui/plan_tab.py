@@ -5,7 +5,7 @@ import gradio as gr
 
 from ui import render
 from ui.state import UIContext
-from ui.widgets import SCROLL_JS, clickable, event_data
+from ui.widgets import SCROLL_JS, clickable, event_data, search_row
 
 
 class PlanHandlers:
@@ -32,10 +32,7 @@ def build_plan_tab(ctx: UIContext) -> None:
     with gr.Tab("建议原文", id="plan"):
         with gr.Row(equal_height=False):
             with gr.Column(scale=2, min_width=320):
-                with gr.Row(equal_height=True, elem_classes="search-row"):
-                    keyword = gr.Textbox(show_label=False, placeholder="关键词，如：低空经济", scale=4,
-                                         container=False, elem_id="plan-search")
-                    search = gr.Button("搜索", scale=1, min_width=70, elem_id="plan-search-btn")
+                keyword, search = search_row("关键词，如：低空经济", "搜索", "plan-search")
                 results = clickable(render.render_search(units, ""), elem_id="search-results", max_height=360)
                 outline = clickable(render.render_outline(units, ctx.doc_titles), elem_id="outline", max_height=560)
             with gr.Column(scale=3, min_width=420):

@@ -41,6 +41,7 @@ Labels = dict[str, tuple[str, str]]           # citation label -> (ref, doc_id),
 
 
 def labels_of(units: Iterable[Unit]) -> Labels:
+    """Citation label -> (ref, doc_id) for each unit (第7条 -> ("7", doc_id))."""
     return {u.label: (u.ref, u.doc_id) for u in units}
 
 
@@ -91,6 +92,8 @@ def answer_body(text: str, turn: int | None = None, labels: Labels | None = None
 
 
 def render_meta(answer: Answer, requested: str | None = None) -> str:
+    """HTML line under an answer: the backend that answered (and the one asked for, when it fell back)
+    and the total time in seconds (from ``answer.timings_ms["total"]``)."""
     used = BACKEND_LABELS.get(answer.backend, answer.backend)
     note = ""
     if requested and requested != answer.backend:
@@ -101,6 +104,7 @@ def render_meta(answer: Answer, requested: str | None = None) -> str:
 
 
 def render_notices(notices: Sequence[str]) -> str:
+    """HTML list of an answer's notices (escaped); "" when there are none."""
     return '<ul class="notices">' + "".join(f"<li>{esc(n)}</li>" for n in notices) + "</ul>" if notices else ""
 
 
@@ -131,6 +135,8 @@ def render_turn(turn: dict, index: int, labels: Labels | None = None) -> str:
 
 
 def render_transcript(turns: Sequence[dict], labels: Labels | None = None) -> str:
+    """HTML of the whole conversation (each turn: the question, the answer with chips, meta, notices);
+    a hint with example questions when there are no turns yet."""
     if not turns:
         return ('<div class="transcript empty"><p class="muted">请输入问题，或点击下方示例问题。'
                 '回答均摘自建议原文，并标注出处条文（如〔第7条〕），点击条文标签可查看原文。</p></div>')
@@ -187,6 +193,7 @@ def highlight(text: str, phrases: Iterable[str] = (), spans: Iterable[tuple[int,
 
 
 def unit_heading(unit: Unit) -> str:
+    """HTML heading of a unit in the evidence panel: its part, label and title."""
     title = "" if unit.kind in ("header", "preamble", "closing") else f" · {esc(unit.title)}"
     part = f'<div class="part">{esc(unit.part_heading)}</div>' if unit.part_heading and unit.kind != "closing" else ""
     return f'{part}<h3><span class="label">{esc(unit.label)}</span>{title}</h3>'
@@ -206,6 +213,7 @@ def render_unit(unit: Unit | None, quotes: Sequence[str] = (), spans: Iterable[t
 
 
 def evidence_placeholder() -> str:
+    """HTML of the empty evidence panel (how to open an article)."""
     return ('<div class="unit-view empty"><p class="muted">点击回答或列表中的条文标签（如〔第7条〕），'
             '在此查看该条原文，回答所依据的句子以高亮显示。</p></div>')
 
@@ -269,6 +277,8 @@ def search_units(units: Sequence[Unit], keyword: str, limit: int = 60) -> list[t
 
 
 def render_search(units: Sequence[Unit], keyword: str) -> str:
+    """HTML list of the units whose text contains ``keyword`` (matched in normalised form), up to four
+    sentences each with the keyword highlighted, and a chip to open the unit; a prompt when it is empty."""
     key = (keyword or "").strip()
     if not key:
         return '<p class="muted">输入关键词（如“低空经济”“养老”），查找提到它的条文。</p>'
@@ -338,6 +348,8 @@ def write_csv(rows: Sequence[Sequence[str]], path: Path, headers: Sequence[str] 
 
 # ---- page chrome ----------------------------------------------------------------------------
 def render_header(title: str, doc=None) -> str:
+    """HTML page header: the product title and, for ``doc`` (a DocumentMeta), its title and adoption date,
+    with the offline/citation hint."""
     sub = ""
     if doc is not None:
         sub = (f'<div class="doc">《{esc(doc.title)}》<span class="adopted">{esc(doc.adopted)} 通过</span></div>')

@@ -50,3 +50,12 @@ def clickable(value: str = "", extra_js: str = "", **kw) -> gr.HTML:
 def event_data(evt: gr.EventData) -> dict:
     """The payload a clickable panel's 'click' sent ({} when there is none)."""
     return getattr(evt, "_data", None) or {}
+
+
+def search_row(placeholder: str, button: str, elem_id: str) -> tuple[gr.Textbox, gr.Button]:
+    """A keyword box with its button on one row (ids ``elem_id`` and ``elem_id``-btn); call inside a
+    Blocks context. Returns (textbox, button)."""
+    with gr.Row(equal_height=True, elem_classes="search-row"):
+        keyword = gr.Textbox(show_label=False, placeholder=placeholder, scale=4, container=False, elem_id=elem_id)
+        search = gr.Button(button, scale=1, min_width=70, elem_id=f"{elem_id}-btn")
+    return keyword, search
