@@ -91,24 +91,29 @@ def formulations(units: list[Unit]) -> list[str]:
     return [m.group(1) for u in units for m in QUOTE_RE.finditer(u.text) if m.group(1) not in PERIOD_NAMES]
 
 
+def scope_sentences(scope: Scope):
+    """(unit, sentence) for each whole sentence of each unit in scope, in document order."""
+    for unit in scope.units:
+        for s, e in sentences(unit):
+            yield unit, unit.text[s:e]
+
+
 def formulation_items(scope: Scope, rng: random.Random) -> list[QuizItem]:
     """A question per quoted formulation in scope, the formulation blanked inside its quotes."""
     pools = {doc_id: formulations(units) for doc_id, units in scope.doc_units.items()}
     out = []
-    for unit in scope.units:
-        for s, e in sentences(unit):
-            source = unit.text[s:e]
-            for m in QUOTE_RE.finditer(source):
-                term = m.group(1)
-                question = f"{scope.name(unit.doc_id)}提出，{blanked(source, m.start(1), m.end(1))}"
-                if term in PERIOD_NAMES or term in question:
-                    continue
-                pool = [p for p in pools[unit.doc_id] if abs(len(p) - len(term)) <= 1 and shape(p) == shape(term)]
-                wrong = distractors(rng, term, pool, [source, question], rank=lambda p: len(p) != len(term))
-                out.append(QuizItem(question, choices_of(rng, term, wrong), term, unit.ref, unit.label,
-                                    source, "formulation"))
-                defined = definition_item(scope.name(unit.doc_id), unit, source, m)
-                out += [defined] if defined else []
+    for unit, source in scope_sentences(scope):
+        for m in QUOTE_RE.finditer(source):
+            term = m.group(1)
+            question = f"{scope.name(unit.doc_id)}提出，{blanked(source, m.start(1), m.end(1))}"
+            if term in PERIOD_NAMES or term in question:
+                continue
+            pool = [p for p in pools[unit.doc_id] if abs(len(p) - len(term)) <= 1 and shape(p) == shape(term)]
+            wrong = distractors(rng, term, pool, [source, question], rank=lambda p: len(p) != len(term))
+            out.append(QuizItem(question, choices_of(rng, term, wrong), term, unit.ref, unit.label,
+                                source, "formulation"))
+            defined = definition_item(scope.name(unit.doc_id), unit, source, m)
+            out += [defined] if defined else []
     return out
 
 
@@ -173,22 +178,20 @@ def list_items(scope: Scope, rng: random.Random) -> list[QuizItem]:
     """One question per 、-list in scope: one middle member (chosen by the seed) blanked."""
     pools = {doc_id: list_pool(units) for doc_id, units in scope.doc_units.items()}
     out = []
-    for unit in scope.units:
-        for s, e in sentences(unit):
-            source = unit.text[s:e]
-            by_list: dict[tuple[str, ...], list[Member]] = {}
-            for member in middle_members(source):
-                by_list.setdefault(member.items, []).append(member)
-            for members in by_list.values():
-                member = rng.choice(members)
-                answer, pool = member.text, pools[unit.doc_id]
-                question = f"{scope.name(unit.doc_id)}提出，{blanked(source, member.at, member.at + len(answer))}"
-                if answer in question:
-                    continue
-                rank = alike(member, pool, scope.doc_units[unit.doc_id], scope.settings.rare_units)
-                wrong = distractors(rng, answer, [m.text for m in pool], [source, question], rank)
-                out.append(QuizItem(question, choices_of(rng, answer, wrong), answer, unit.ref, unit.label,
-                                    source, "list"))
+    for unit, source in scope_sentences(scope):
+        by_list: dict[tuple[str, ...], list[Member]] = {}
+        for member in middle_members(source):
+            by_list.setdefault(member.items, []).append(member)
+        for members in by_list.values():
+            member = rng.choice(members)
+            answer, pool = member.text, pools[unit.doc_id]
+            question = f"{scope.name(unit.doc_id)}提出，{blanked(source, member.at, member.at + len(answer))}"
+            if answer in question:
+                continue
+            rank = alike(member, pool, scope.doc_units[unit.doc_id], scope.settings.rare_units)
+            wrong = distractors(rng, answer, [m.text for m in pool], [source, question], rank)
+            out.append(QuizItem(question, choices_of(rng, answer, wrong), answer, unit.ref, unit.label,
+                                source, "list"))
     return out
 
 
