@@ -33,19 +33,22 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
+from chat.answer import Answer
+from chat.compose.mentions import find_mentions
+from chat.compose.verify import numbers_in
+from chat.inputs import QuestionError, clean_question
 from config import BriefingSettings
-from ingest.text.sentences import sentence_spans
 from ingest.lexical import bigrams
 from ingest.targets import Target, targets_to_rows
 from ingest.text.normalize import normalize
+from ingest.text.refs import MARKER_RE
+from ingest.text.sentences import sentence_spans
 from ingest.units import DocumentMeta, Unit
 
-from chat.answer import Answer
-from chat.inputs import QuestionError, clean_question
-from chat.compose.mentions import find_mentions
-from chat.compose.verify import numbers_in
-from ingest.text.refs import MARKER_RE
+if TYPE_CHECKING:
+    from chat.pipeline import Assistant
 
 QA_TOPIC = "专题问答"
 NOT_COVERED = "建议原文未涉及“{topic}”。"
@@ -57,8 +60,6 @@ EAST_ASIAN_BODY_FONT = "宋体"
 EAST_ASIAN_HEADING_FONT = "黑体"
 LATIN_FONT = "Times New Roman"
 
-
-# --------------------------------------------------------------------------- types
 
 @dataclass
 class BriefingSection:
@@ -114,8 +115,6 @@ class Briefing:
         }
 
 
-# --------------------------------------------------------------------------- building
-
 @dataclass
 class _Candidate:
     idx: int                        # position in index.units
@@ -138,7 +137,7 @@ def _sentences(unit: Unit) -> list[tuple[int, int]]:
     return [(s, e) for s, e in sentence_spans(unit.text, 10_000) if not _is_title_sentence(unit, s, e)]
 
 
-def _topic_runs(assistant, topic: str) -> list[str]:
+def _topic_runs(assistant: "Assistant", topic: str) -> list[str]:
     """The topic's content words, merged where they are adjacent in the topic (量子+计算 -> 量子计算),
     so that coverage is measured on the phrase and not on its common halves."""
     norm = normalize(topic)
@@ -157,7 +156,7 @@ def _topic_runs(assistant, topic: str) -> list[str]:
     return runs or [norm.strip()]
 
 
-def _keys(assistant, topic: str, expansions: list[str]) -> set[str]:
+def _keys(assistant: "Assistant", topic: str, expansions: list[str]) -> set[str]:
     """Character bigrams of the topic's content phrases and of its expansions (short words kept whole)."""
     keys: set[str] = set()
     for word in _topic_runs(assistant, topic) + [normalize(e) for e in expansions]:
@@ -171,7 +170,7 @@ def _coverage(text: str, keys: set[str]) -> float:
     return sum(1 for k in keys if k in norm) / len(keys) if keys else 0.0
 
 
-def _sentence_scores(assistant, cand: _Candidate, retrieval, keys: set[str]) -> dict[tuple[int, int], float]:
+def _sentence_scores(assistant: "Assistant", cand: _Candidate, retrieval, keys: set[str]) -> dict[tuple[int, int], float]:
     """Score of each sentence: best dense cosine of its passages and its overlap, scored as the composer does."""
     passages = [(pid, p) for pid, p in enumerate(assistant.index.passages) if p.unit == cand.idx]
     floor = min(retrieval.passage_scores.values(), default=0.0)
@@ -184,7 +183,7 @@ def _sentence_scores(assistant, cand: _Candidate, retrieval, keys: set[str]) -> 
     return scores
 
 
-def _pick_points(assistant, cand: _Candidate, terms: list[str], retrieval, keys: set[str]) -> list[tuple[int, int]]:
+def _pick_points(assistant: "Assistant", cand: _Candidate, terms: list[str], retrieval, keys: set[str]) -> list[tuple[int, int]]:
     settings: BriefingSettings = assistant.settings.briefing
     text = cand.unit.text
     scores = _sentence_scores(assistant, cand, retrieval, keys)
@@ -201,7 +200,7 @@ def _pick_points(assistant, cand: _Candidate, terms: list[str], retrieval, keys:
     return chosen
 
 
-def _topic_terms(assistant, topic: str) -> tuple[str, list[str]]:
+def _topic_terms(assistant: "Assistant", topic: str) -> tuple[str, list[str]]:
     """The topic as the plan would write it, and further terms to look for: the plan's terms for its
     everyday words (colloquial.tsv), and its content phrases when the topic has words around them
     (发展低空经济 -> 低空经济)."""
@@ -211,7 +210,7 @@ def _topic_terms(assistant, topic: str) -> tuple[str, list[str]]:
     return whole, [t for t in dict.fromkeys(extra) if t and t != whole]
 
 
-def _topic_candidates(assistant, topic: str, doc_id: str | None = None):
+def _topic_candidates(assistant: "Assistant", topic: str, doc_id: str | None = None):
     """Relevant units for a topic (see the module docstring) and the out-of-scope word, if any."""
     index, settings = assistant.index, assistant.settings.briefing
     pos = _unit_positions(index)
@@ -319,7 +318,7 @@ def _title(topic: str | None, docs: list[DocumentMeta]) -> str:
     return f"关于“{topic}”的政策要点{basis}" if topic else f"{QA_TOPIC}{basis}"
 
 
-def build_briefing(assistant, topic: str | None = None, questions: list[str] | None = None,
+def build_briefing(assistant: "Assistant", topic: str | None = None, questions: list[str] | None = None,
                    backend: str = "extractive") -> Briefing:
     """A briefing on a topic (all articles that name it or are retrieved for it), on a list of
     questions (each verified answer, the articles it cites), or both."""
