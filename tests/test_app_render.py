@@ -228,3 +228,11 @@ def test_header_unit_is_headed_once():
     header = unit("H", "标题\n(2025年12月6日通过)", "header", 0, "题注")
     html = render.render_unit(header)
     assert html.count("题注") == 1 and "(2025年12月6日通过)" in html
+
+
+def test_a_rejected_long_question_is_shown_as_a_preview():
+    html = render.render_turn({"question": "长" * 5000, "error": "问题过长（最多500字）"}, 0)
+    assert "长" * 80 + "…（共5000字）" in html and "长" * 81 not in html
+    assert "问题过长" in html
+    kept = render.render_turn({"question": "长" * 300, "answer": None, "partial": "…"}, 0)
+    assert "长" * 300 in kept                     # only a rejected question is shortened

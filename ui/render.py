@@ -117,9 +117,13 @@ def render_answer(answer: Answer, turn: int | None = None, requested: str | None
             f'{render_notices(answer.notices)}{render_meta(answer, requested)}</div>')
 
 
-def render_turn(turn: dict, index: int, labels: Labels | None = None) -> str:
-    """One exchange: ``{"question", "answer"?: Answer, "partial"?: str, "error"?: str, "backend"?}``."""
-    q = f'<div class="msg user"><div class="bubble">{esc(turn["question"])}</div></div>'
+def render_turn(turn: dict, index: int, labels: Labels | None = None, preview_chars: int = 80) -> str:
+    """One exchange: ``{"question", "answer"?: Answer, "partial"?: str, "error"?: str, "backend"?}``; a
+    rejected question longer than ``preview_chars`` characters is shown as its beginning and its length."""
+    question = turn["question"]
+    if turn.get("error") and len(question) > preview_chars:    # a rejected 5,000-character paste: a preview
+        question = f"{question[:preview_chars]}…（共{len(question)}字）"
+    q = f'<div class="msg user"><div class="bubble">{esc(question)}</div></div>'
     if turn.get("error"):
         body = f'<div class="answer error"><p>{esc(turn["error"])}</p></div>'
     elif turn.get("answer") is not None:
