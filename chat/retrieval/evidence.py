@@ -13,19 +13,16 @@ is scaled by ``unknown_word_factor`` and the dense similarity can carry the deci
 """
 from __future__ import annotations
 
-import functools
 import math
-
-import jieba.posseg
 from dataclasses import dataclass
 
+from chat.retrieval.retrieve import Retrieval
+from chat.understanding.places import is_place_name
+from chat.understanding.query import Query
 from config import EvidenceSettings
 from ingest.index import KnowledgeIndex
 from ingest.lexical import LexicalAnalyzer, bigrams
 from ingest.text.normalize import normalize
-
-from chat.understanding.query import Query
-from chat.retrieval.retrieve import Retrieval
 
 
 @dataclass(frozen=True)
@@ -62,13 +59,8 @@ class TermStats:
         """A topic word's weight: its idf, scaled by ``unknown_word_factor`` when no unit uses it, it is
         not known to be absent and it is no place name (城里 may be everyday wording for 城市; 地铁 is
         absent; 成都 is a place the documents never name, not a way of saying something they do)."""
-        unknown = self.df(word) == 0 and not absent and not _is_place(word)
+        unknown = self.df(word) == 0 and not absent and not is_place_name(word)
         return self.idf(word) * (self.unknown_word_factor if unknown else 1.0)
-
-
-@functools.lru_cache(maxsize=4096)
-def _is_place(word: str) -> bool:
-    return any(tag in ("ns", "nsf") for _, tag in jieba.posseg.lcut(word))
 
 
 class EvidenceJudge:

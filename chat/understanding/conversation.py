@@ -19,12 +19,19 @@ from dataclasses import dataclass, field
 
 import jieba.posseg
 
+from chat.answer import Answer
+from chat.understanding.places import is_place_name
+from chat.understanding.query import Period, Query, Shape, StructKind
+from chat.understanding.understand import (
+    LOCATE_RE,
+    Understander,
+    is_nominal,
+    periods_of,
+    shape_of,
+    struct_ref,
+)
 from ingest.text.normalize import normalize
 from ingest.text.numerals import CN_NUMERALS, cn_to_int
-
-from chat.answer import Answer
-from chat.understanding.query import Period, Query, Shape, StructKind
-from chat.understanding.understand import LOCATE_RE, Understander, periods_of, shape_of, struct_ref
 
 MORE_RE = re.compile(r"^(?:那)?(?:还有吗|还有呢|还有别的吗|还有其他的吗|还有没有|还有别的没|还有啥|继续|更多|再多说一些|还有什么|再说说|接着说)[？?。!！]*$")
 ORDINAL_RE = re.compile(rf"^(?:那)?第([{CN_NUMERALS}]{{1,2}})(?:条|个|点|项)(?:具体)?(?:怎么说|讲了什么|说了什么|内容|是什么|呢|详细说说|展开说说)?[？?。]*$")
@@ -69,26 +76,19 @@ class Conversation:
 def _names_a_topic(word: str) -> bool:
     """A word that can replace the topic: a noun (or verbal noun) of two or more characters — not
     a verb like 扩到 in "那到2030年要扩到多大"."""
-    if len(word) < 2:
-        return False
-    tags = [flag for _, flag in jieba.posseg.cut(word)]
-    return len(word) >= 4 or any(t.startswith("n") or t in ("vn", "an", "eng", "j", "l") for t in tags)
+    return len(word) >= 2 and (len(word) >= 4 or is_nominal(word))
 
 
 def _is_noun(word: str) -> bool:
     return any(flag.startswith("n") for _, flag in jieba.posseg.cut(word))
 
 
-def _is_place(word: str) -> bool:
-    return any(flag in ("ns", "nsf") for _, flag in jieba.posseg.cut(word))
-
-
 def _replace_places(previous: tuple[str, ...], named: tuple[str, ...]) -> tuple[str, ...]:
     """The new topic of "那去万州的呢" after "黔江到吉首的高铁…": a place named alone replaces the
     last topic's place and keeps its other words (万州 + 高铁); anything else replaces the topic."""
-    if not all(_is_place(w) for w in named) or not any(_is_place(w) for w in previous):
+    if not all(is_place_name(w) for w in named) or not any(is_place_name(w) for w in previous):
         return named
-    return named + tuple(w for w in previous if not _is_place(w))
+    return named + tuple(w for w in previous if not is_place_name(w))
 
 
 def cited_refs(answer: Answer) -> list[str]:

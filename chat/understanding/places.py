@@ -15,7 +15,18 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+import jieba.posseg
+
 NAME_RE = re.compile(r"^(.{2,}?)(?:(?:[\u4e00-\u9fff]{1,3}族)+自治[州县]|特别行政区|(?:[\u4e00-\u9fff]{1,3}族)*自治区|地区|省|市|县|区|盟|旗)$")
+
+
+PLACE_TAGS = frozenset({"ns", "nsf"})          # jieba's part-of-speech tags of place names
+
+
+@lru_cache(maxsize=4096)
+def is_place_name(word: str) -> bool:
+    """Whether jieba tags any part of ``word`` as a place name (成都, 万州 …)."""
+    return any(tag in PLACE_TAGS for _, tag in jieba.posseg.lcut(word))
 
 
 def short_name(full: str) -> str:

@@ -14,22 +14,58 @@ import re
 
 import jieba.posseg
 
+from chat.understanding.forms import (
+    ARTICLE_RE,
+    ASKS_CONTENT_RE,
+    ASKS_RE,
+    ASSISTANT_RE,
+    CLOSING_RE,
+    CODE_RE,
+    COMPARE_RE,
+    COUNT_RE,
+    DOC_COUNT_RE,
+    DOC_TOPIC_WORDS,
+    EXPLAIN_RE,
+    EXPLICIT_GOAL_RE,
+    EXPLICIT_RESULT_RE,
+    FIGURE_RE,
+    FORM_WORD_RE,
+    FORM_WORDS,
+    FROM_TO_RE,
+    GENERIC_TERMS,
+    GOAL_RE,
+    HOME_NAMES,
+    INSTRUCTION_RE,
+    LAST_ARTICLE_RE,
+    LAST_PART_RE,
+    LIST_ALL_RE,
+    LIST_RE,
+    LOCATE_RE,
+    MENTION_COUNT_RE,
+    MENTION_PATTERNS,
+    MENTION_TRIM,
+    METADATA_RE,
+    NUMBERED_TERM_ASK_RE,
+    NUMERIC_SHAPES,
+    OPINION_RE,
+    OTHER_PLAN_RE,
+    PART_RE,
+    PERIOD_PHRASE_RE,
+    PLACE_NAME_RE,
+    PREAMBLE_RE,
+    QUOTED_RE,
+    RESULT_RE,
+    ROLE_PREFIX_RE,
+    STRICT_FIGURE_RE,
+    VISION_RE,
+    YESNO_RE,
+)
+from chat.understanding.places import PLACE_TAGS, PlaceResolver, is_place_name
+from chat.understanding.query import Period, Query, Shape, StructKind, StructRef
 from ingest.lexical import LexicalAnalyzer
 from ingest.text.normalize import normalize
 from ingest.text.numerals import cn_to_int
 
-from chat.understanding.forms import (
-    ARTICLE_RE, PART_RE, PREAMBLE_RE, CLOSING_RE, ASKS_CONTENT_RE,
-    LAST_ARTICLE_RE, LAST_PART_RE, DOC_COUNT_RE, METADATA_RE, MENTION_PATTERNS,
-    MENTION_TRIM, GENERIC_TERMS, LOCATE_RE, COMPARE_RE, COUNT_RE, FIGURE_RE,
-    YESNO_RE, EXPLAIN_RE, LIST_RE, LIST_ALL_RE, STRICT_FIGURE_RE, MENTION_COUNT_RE,
-    NUMBERED_TERM_ASK_RE, QUOTED_RE, RESULT_RE, GOAL_RE, PERIOD_PHRASE_RE, FROM_TO_RE,
-    VISION_RE, EXPLICIT_RESULT_RE, EXPLICIT_GOAL_RE, ROLE_PREFIX_RE, INSTRUCTION_RE, ASSISTANT_RE,
-    OPINION_RE, OTHER_PLAN_RE, HOME_NAMES, PLACE_NAME_RE, CODE_RE, DOC_TOPIC_WORDS,
-    FORM_WORDS, FORM_WORD_RE, ASKS_RE, NUMERIC_SHAPES,
-)
-from chat.understanding.places import PlaceResolver
-from chat.understanding.query import Period, Query, Shape, StructKind, StructRef
 
 def _int(num: str) -> int:
     return int(num) if num.isdigit() else cn_to_int(num)
@@ -212,6 +248,16 @@ def split_parts(text: str, shape: Shape) -> list[str]:
     return parts + whole
 
 
+NOMINAL_TAGS = ("vn", "an", "eng", "j", "l")    # jieba tags that name a thing, besides the n* family
+
+
+def is_nominal(word: str, locative: bool = False) -> bool:
+    """Whether jieba tags some part of ``word`` as naming a thing: a noun (n*), verbal or adjectival
+    noun, foreign word, abbreviation or idiom; with ``locative``, a place word (s: 城里) too."""
+    return any(tag.startswith("n") or tag in NOMINAL_TAGS or (locative and tag == "s")
+               for _, tag in jieba.posseg.lcut(word))
+
+
 DEMONSTRATIVE_RE = re.compile(r"^[那这哪].{1,2}$")
 
 
@@ -256,8 +302,7 @@ class Understander:
             return False
         if self.analyzer.word_expansions(word):
             return False
-        return not any(flag.startswith(("n", "j", "l", "eng", "s")) or flag in ("vn", "an")
-                       for _, flag in jieba.posseg.lcut(word))
+        return not is_nominal(word, locative=True)
 
     def _join_terms(self, words: list[str]) -> list[str]:
         out: list[str] = []
@@ -289,7 +334,7 @@ class Understander:
         for w in found:
             norm = norm.replace(w, "\x00")
         for word, tag in jieba.posseg.cut(norm):
-            if (tag in ("ns", "nsf") and len(word) >= 2 and word not in self.kb_text
+            if (tag in PLACE_TAGS and len(word) >= 2 and word not in self.kb_text
                     and word not in self.analyzer.stopwords and not self.analyzer.expansions(word)):
                 found.append(word)
         for match in PLACE_NAME_RE.finditer(norm):     # 石家镇: a town the documents never name
@@ -309,8 +354,7 @@ class Understander:
             place = re.sub(r"^(?:请问|那|那么|我想知道|想问)", "", place)
             if len(place) < 2 or any(h in place for h in HOME_NAMES):
                 continue
-            tags = {tag for _, tag in jieba.posseg.cut(place)}
-            if tags & {"ns", "nsf"}:
+            if is_place_name(place):
                 return place
         return None
 
