@@ -15,23 +15,23 @@ from dataclasses import dataclass, field, replace
 
 from langchain_core.runnables import RunnableLambda
 
-from config import SETTINGS, Settings
-from ingest.lexical import read_word_list
-
 from chat.answer import Answer
-from chat.compose.router import ShapeRouter
-from chat.understanding.conversation import Conversation, follow
-from chat.retrieval.evidence import Evidence, EvidenceJudge, TermStats
 from chat.compose.extractive import Draft, ExtractiveComposer
 from chat.compose.figures import FigureAnswerer
-from chat.inputs import Prepared, QuestionError, prepare_question
-from chat.understanding.query import Query, Shape
-from chat.understanding.places import PlaceResolver
-from chat.retrieval.retrieve import HybridRetriever, Retrieval
+from chat.compose.router import ShapeRouter
 from chat.compose.shapes import ShapeComposer
 from chat.compose.structure import StructureComposer, structure_facts
-from chat.understanding.understand import Understander
 from chat.compose.verify import verify
+from chat.inputs import Prepared, QuestionError, prepare_question
+from chat.retrieval.evidence import Evidence, EvidenceJudge, TermStats
+from chat.retrieval.retrieve import HybridRetriever, Retrieval
+from chat.understanding.conversation import Conversation, follow
+from chat.understanding.places import PlaceResolver
+from chat.understanding.query import Query, Shape
+from chat.understanding.understand import Understander
+from config import SETTINGS, Settings
+from ingest.glossary import build_glossary
+from ingest.lexical import read_word_list
 from ingest.text.refs import MARKER_RE, normalize_markers
 
 LLM_SHAPES = (Shape.GENERAL, Shape.LIST, Shape.LOCATE, Shape.EXPLAIN, Shape.YESNO)
@@ -92,7 +92,8 @@ class Assistant:
         self.composer = ExtractiveComposer(self.index, analyzer, settings.answer, settings.retrieval)
         stats = TermStats(self.index, settings.evidence.unknown_word_factor)
         self.figures = FigureAnswerer(self.index, self.composer, settings.figures, retriever.embedder, stats)
-        self.shapes = ShapeComposer(self.index, self.composer, self.figures, settings.answer)
+        self.glossary = build_glossary(self.index.units)   # the plan's 提法: explain answers and the 提法 tab
+        self.shapes = ShapeComposer(self.index, self.composer, self.figures, settings.answer, self.glossary)
         self.structure = StructureComposer(self.index)
         self.facts = structure_facts(self.index)
         self.judge = EvidenceJudge(stats, analyzer, settings.evidence)

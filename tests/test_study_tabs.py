@@ -55,17 +55,14 @@ def test_feedback_marks_answer_chip_and_source():
 
 
 @pytest.fixture(scope="module")
-def ctx(tmp_path_factory):
-    from config import SETTINGS
-    from ingest.index import load_index
+def ctx(assistant, tmp_path_factory):
     from ui import render
 
-    index = load_index(SETTINGS)
+    index = assistant.index                       # the real assistant: its index, settings and glossary
     doc = next(d for d in index.documents if d.primary)
     return SimpleNamespace(index=index, units=index.units, doc=doc, labels=render.labels_of(index.units),
                            doc_titles={d.doc_id: d.title for d in index.documents},
-                           assistant=SimpleNamespace(settings=SETTINGS),
-                           files_dir=tmp_path_factory.mktemp("files"))
+                           assistant=assistant, files_dir=tmp_path_factory.mktemp("files"))
 
 
 def test_glossary_handlers(ctx):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gradio as gr
 
-from ingest.glossary import build_glossary
 from ui import render, study_render
 from ui.state import UIContext
 from ui.widgets import SCROLL_JS, clickable, event_data, search_row
@@ -14,12 +13,12 @@ EVIDENCE_HINT = ('<div class="unit-view empty"><p class="muted">点击提法下�
 
 
 class GlossaryHandlers:
-    """The tab's event handlers over the glossary built once from ``ctx.units``."""
+    """The tab's event handlers over the assistant's glossary (built once, with the assistant)."""
 
     def __init__(self, ctx: UIContext):
-        """Build the glossary of every document in ``ctx``'s index."""
+        """Handlers over ``ctx.assistant.glossary`` (every document of its index)."""
         self.ctx = ctx
-        self.entries = build_glossary(ctx.units)
+        self.entries = ctx.assistant.glossary
 
     def search(self, keyword: str) -> str:
         """The entries whose term contains ``keyword`` (all when it is blank), with the count."""

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
-from config import SETTINGS
-
+from chat.cli.commands import print_json
 from chat.cli.parser import user_error
+from config import SETTINGS
 
 
 def add_study_commands(sub) -> None:
@@ -27,10 +26,6 @@ def add_study_commands(sub) -> None:
     p_quiz.add_argument("--key", action="store_true", help="试卷后附答案（与 --out 同用）")
 
 
-def _print_json(data) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
-
-
 def run_glossary(args: argparse.Namespace) -> int:
     """``glossary [TERM] [--json]``: every entry, or one (exit 2 when the plan has no such 提法)."""
     from ingest.glossary import build_glossary, lookup, to_json
@@ -43,7 +38,7 @@ def run_glossary(args: argparse.Namespace) -> int:
             return user_error(f"建议中没有“{args.term[:30]}”这一提法（可省略词条查看全部 {len(entries)} 条）")
         entries = [entry]
     if args.json:
-        _print_json([to_json(e) for e in entries])
+        print_json([to_json(e) for e in entries])
         return 0
     for e in entries:
         definition = e.definition if e.definition is not None else "原文未展开"
@@ -55,9 +50,8 @@ def run_glossary(args: argparse.Namespace) -> int:
 
 def run_quiz(args: argparse.Namespace) -> int:
     """``quiz [-n N] [--seed S] [--part N] [--json] [--out FILE.docx [--key]]``."""
-    from ingest.index import load_index
-
     from chat.study.quiz import build_quiz, quiz_docx, to_json
+    from ingest.index import load_index
 
     if args.n < 1:
         return user_error("题数至少为 1")
@@ -69,7 +63,7 @@ def run_quiz(args: argparse.Namespace) -> int:
     if args.out:
         print(quiz_docx(items, args.out, with_key=args.key))
     elif args.json:
-        _print_json([to_json(i) for i in items])
+        print_json([to_json(i) for i in items])
     else:
         for no, item in enumerate(items, 1):
             print(f"{no}. {item.question}")

@@ -14,22 +14,27 @@ import re
 
 import jieba.posseg
 
-from config import AnswerSettings
-from ingest.text.sentences import sentence_spans
-from ingest.index import KnowledgeIndex
-from ingest.targets import Target
-from ingest.lexical import bigrams
-from ingest.glossary import GlossaryEntry, build_glossary, lookup
-from ingest.text.normalize import normalize
-from ingest.text.numerals import CN_NUMERALS, numeral_value
-from ingest.units import Unit
-
 from chat.answer import Derived
-from chat.compose.extractive import Draft, ExtractiveComposer, heading, is_title_sentence, marker
+from chat.compose.extractive import (
+    Draft,
+    ExtractiveComposer,
+    heading,
+    is_title_sentence,
+    marker,
+)
 from chat.compose.figures import FigureAnswerer, row_period
 from chat.compose.mentions import find_mentions
-from chat.understanding.query import Period, Query
 from chat.retrieval.retrieve import Retrieval
+from chat.understanding.query import Period, Query
+from config import AnswerSettings
+from ingest.glossary import GlossaryEntry, lookup
+from ingest.index import KnowledgeIndex
+from ingest.lexical import bigrams
+from ingest.targets import Target
+from ingest.text.normalize import normalize
+from ingest.text.numerals import CN_NUMERALS, numeral_value
+from ingest.text.sentences import sentence_spans
+from ingest.units import Unit
 
 ENUM_RE = re.compile(r"(?:[^、，,。；;：:“”（）()]{1,18}、)+[^、，,。；;：:“”（）()]{1,24}")
 GRADE_RE = r"(?:\d+|[一二三四五六七八九十两]+|[ⅰ-ⅻⅠ-Ⅻ]+|i{1,3}|iv|vi{0,3})"
@@ -117,12 +122,12 @@ class ShapeComposer:
     """Composes count, compare, list-all, yes/no and explain answers from retrieved evidence."""
 
     def __init__(self, index: KnowledgeIndex, composer: ExtractiveComposer, figures: FigureAnswerer,
-                 settings: AnswerSettings):
+                 settings: AnswerSettings, glossary: list[GlossaryEntry]):
         self.index = index
         self.composer = composer
         self.figures = figures
         self.settings = settings
-        self.glossary = build_glossary(index.units)    # the one source of the plan's definitions of its 提法
+        self.glossary = glossary        # the one source of the plan's definitions of its 提法
 
     # ---- count ------------------------------------------------------------------------------
     @staticmethod
