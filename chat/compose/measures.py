@@ -36,9 +36,9 @@ class Measure:
 def measure_of(text: str, asks: str = "") -> Measure | None:
     """The kind of quantity a question asks for (people, area, money, share, …), if it says: the one
     its asked phrase names (binding for money, share, time …), else one its other words hint at."""
-    for source in (asks, text):
+    for asked, source in ((True, asks), (False, text)):
         for name, (pattern, _) in MEASURES.items():
             found = re.search(pattern, source) if source else None
             if found:
-                return Measure(name, found.group(0), source is asks and name in STRICT_MEASURES)
+                return Measure(name, found.group(0), asked and name in STRICT_MEASURES)
     return None
