@@ -47,3 +47,21 @@ def openai_env(llama_server, monkeypatch):
     monkeypatch.setenv(ENV_MODEL, TEST_MODEL)
     monkeypatch.delenv(ENV_API_KEY, raising=False)
     return llama_server
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """The real app on the built-in knowledge base, with a login, shared by every browser test file."""
+    from browser_support import app_server
+
+    with app_server(tmp_path_factory.mktemp("app") / "app.log") as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def browser_page(server):
+    """One Chromium page logged in to ``server``, shared by every browser test file."""
+    from browser_support import logged_in_page
+
+    with logged_in_page(server) as page:
+        yield page

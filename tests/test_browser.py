@@ -1,193 +1,35 @@
 """The web UI in a real browser against the real app (``python app.py`` on a free loopback port).
 
-Needs Debian's Chromium (/usr/bin/chromium), a CJK font (fonts-wqy-microhei) and the ``playwright``
-Python package (never ``playwright install``). The app runs with a login (PLANQA_USERS), so the login
-page, the six tabs, the HTTP API and its Basic auth are all exercised. Screenshots go to
-artifacts/screenshots/ (git-ignored). Every request the page makes must stay on 127.0.0.1, and no
-JavaScript dialog may ever open (the XSS check relies on it).
+The app runs with a login (PLANQA_USERS), so the login page, the tabs, the HTTP API and its Basic auth are
+all exercised (fixtures in tests/conftest.py, parts in tests/browser_support.py). Every request the page
+makes must stay on 127.0.0.1, and no JavaScript dialog may ever open (the XSS check relies on it).
 """
 from __future__ import annotations
 
-import base64
 import csv
 import io
-import json
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from browser_support import (
+    BROWSER_SKIP,
+    PASSWORD,
+    SHOTS,
+    USER,
+    XSS,
+    ask,
+    last_answer,
+    post,
+)
 
-try:
-    from playwright import sync_api
-except ImportError:                                  # pragma: no cover - depends on the machine
-    sync_api = None
-
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path(os.environ.get("PLANQA_CHROMIUM", "/usr/bin/chromium"))
-SHOTS = ROOT / "artifacts" / "screenshots"
-USER, PASSWORD = "cadre", "test-Pw-2025"
-START_TIMEOUT_S = 240
-XSS = "<script>alert(1)</script> 和 <img src=x onerror=alert(1)> 是什么？"
-
-
-
-def _missing() -> str | None:
-    if sync_api is None:
-        return "pip install playwright (the Python package only; never `playwright install`)"
-    if not CHROMIUM.exists():
-        return "apt-get install -y chromium fonts-wqy-microhei"
-    fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True) if shutil.which("fc-list") else None
-    if fonts is not None and not fonts.stdout.strip():
-        return "apt-get install -y fonts-wqy-microhei (a CJK font, or Chinese renders as boxes)"
-    return None
-
-
-MISSING = _missing()
-# Skipped on a developer machine without a browser; in CI (CI=true) a missing browser is a failure.
-pytestmark = pytest.mark.skipif(bool(MISSING) and not os.environ.get("CI"), reason=str(MISSING))
-
-TTFT_JS = """
-() => {
-  window.__ttft = {t0: null, t1: null};
-  const box = document.querySelector('#question textarea');
-  box.addEventListener('keydown', (e) => { if (e.key === 'Enter') window.__ttft.t0 = performance.now(); },
-                       {capture: true, once: true});
-  const n = document.querySelectorAll('#transcript .msg.bot').length;
-  const obs = new MutationObserver(() => {
-    const bots = document.querySelectorAll('#transcript .msg.bot');
-    const last = bots[bots.length - 1];
-    if (window.__ttft.t0 !== null && bots.length > n && last &&
-        last.querySelector('.answer.streaming, .answer:not(.pending)') && last.innerText.trim()) {
-      window.__ttft.t1 = performance.now();
-      obs.disconnect();
-    }
-  });
-  obs.observe(document.body, {subtree: true, childList: true, characterData: true});
-}
-"""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _post(url: str, payload: dict, auth: tuple[str, str] | None = None) -> tuple[int, dict]:
-    req = urllib.request.Request(url, json.dumps(payload).encode(), {"Content-Type": "application/json"})
-    if auth:
-        req.add_header("Authorization", "Basic " + base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode())
-    try:
-        with urllib.request.urlopen(req, timeout=60) as resp:
-            return resp.status, json.loads(resp.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read() or b"{}")
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    if MISSING:
-        pytest.fail(f"browser tests need: {MISSING}")
-    port = _free_port()
-    log = tmp_path_factory.mktemp("app") / "app.log"
-    env = dict(os.environ, PLANQA_USERS=f"{USER}:{PASSWORD}", PYTHONUNBUFFERED="1")
-    env.pop("PLANQA_USERS_FILE", None)
-    started = time.perf_counter()
-    with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT, env=env,
-                                stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"app exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(base + "/api/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.perf_counter() - started > START_TIMEOUT_S:
-                pytest.fail(f"app did not answer within {START_TIMEOUT_S} s:\n{log.read_text()[-3000:]}")
-            time.sleep(0.5)
-        print(f"\n[browser] app start to first HTTP answer: {time.perf_counter() - started:.1f} s")
-        text = log.read_text()
-        assert "正在加载模型与索引" in text
-        assert PASSWORD not in text                       # credentials are never logged
-        yield {"base": base, "port": port, "log": log}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-@pytest.fixture(scope="module")
-def browser_page(server):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    requests, dialogs, errors = [], [], []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN",
-                                      accept_downloads=True)
-        page = context.new_page()
-        page.on("request", lambda r: requests.append(r.url))
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.set_default_timeout(30_000)
-        page.goto(server["base"] + "/")
-        page.locator("input[type=password]").wait_for()
-        page.screenshot(path=str(SHOTS / "0-login.png"))
-        page.locator("input[type=text]").first.fill(USER)
-        page.locator("input[type=password]").fill(PASSWORD)
-        page.locator("input[type=password]").press("Enter")
-        page.locator("#question textarea").wait_for()
-        yield {"page": page, "requests": requests, "dialogs": dialogs, "errors": errors, **server}
-        context.close()
-        browser.close()
-
-
-def _ask(page, question: str) -> float:
-    """Type a question, press Enter, wait for the finished answer; returns the in-page time to first text."""
-    page.evaluate(TTFT_JS)
-    done = "#transcript .answer-meta, #transcript .answer.error"
-    n, asked = page.locator(done).count(), page.locator("#transcript .msg.user").count()
-    box = page.locator("#question textarea")
-    box.fill(question)
-    box.press("Enter")
-    try:
-        page.wait_for_function(f"document.querySelectorAll('#transcript .msg.user').length > {asked}",
-                               timeout=10_000)
-    except sync_api.TimeoutError:                    # the keypress was not taken up: say so, use the button
-        page.screenshot(path=str(SHOTS / "debug-enter-ignored.png"))
-        print(f"\n[browser] WARNING: Enter did not submit {question!r}; clicking 发送")
-        page.locator("#send").click()
-    page.wait_for_function(f"document.querySelectorAll('{done}').length > {n}", timeout=60_000)
-    ttft = page.evaluate("window.__ttft.t1 !== null ? window.__ttft.t1 - window.__ttft.t0 : null")
-    return ttft / 1000 if ttft is not None else float("nan")
-
-
-def _last_answer(page):
-    return page.locator("#transcript .msg.bot").last
-
+pytestmark = BROWSER_SKIP
 
 def test_chat_answer_chips_and_evidence(browser_page):
     page = browser_page["page"]
     page.screenshot(path=str(SHOTS / "1-chat-empty.png"))
-    times = [_ask(page, "2030年城市人口目标是多少？")]
-    answer = _last_answer(page)
+    times = [ask(page, "2030年城市人口目标是多少？")]
+    answer = last_answer(page)
     assert "33万人" in answer.inner_text()
     chip = answer.locator(".cite-chip", has_text="第7条").first
     assert chip.is_visible()
@@ -208,7 +50,7 @@ def test_chat_answer_chips_and_evidence(browser_page):
     assert "城市人口突破33万人" in " ".join(mark.all_inner_texts())
     page.screenshot(path=str(SHOTS / "2-chat-evidence.png"))
     for q in ("建议对低空经济提出了哪些任务？", "如何发展养老服务？"):
-        times.append(_ask(page, q))
+        times.append(ask(page, q))
     print("\n[browser] time to first answer text (extractive): "
           + ", ".join(f"{t:.3f} s" for t in times) + f"; max {max(times):.3f} s")
     assert max(times) <= 2.0, times          # target 1 s; the bound leaves room for a busy CI
@@ -216,16 +58,16 @@ def test_chat_answer_chips_and_evidence(browser_page):
 
 def test_follow_up_and_refusal(browser_page):
     page = browser_page["page"]
-    _ask(page, "2030年城市人口目标是多少？")
-    _ask(page, "那2035年呢？")
-    follow = _last_answer(page)
+    ask(page, "2030年城市人口目标是多少？")
+    ask(page, "那2035年呢？")
+    follow = last_answer(page)
     assert "已结合上文理解为" in follow.inner_text()
     n = page.locator("#transcript .answer-meta").count()
     page.locator("button.example", has_text="第9条讲了什么").click()          # an example question asks at once
     page.wait_for_function(f"document.querySelectorAll('#transcript .answer-meta').length > {n}")
-    assert "低空经济产业园" in _last_answer(page).inner_text()
-    _ask(page, "黔江的房价会涨吗？")
-    refused = _last_answer(page)
+    assert "低空经济产业园" in last_answer(page).inner_text()
+    ask(page, "黔江的房价会涨吗？")
+    refused = last_answer(page)
     assert refused.locator(".answer.refused .refusal-badge").inner_text() == "建议原文未涉及"
     box = page.locator("#transcript .html-container")           # the newest answer is scrolled into view
     assert box.evaluate("b => b.scrollHeight - b.scrollTop - b.clientHeight") < 40
@@ -237,7 +79,7 @@ def test_user_text_is_escaped(browser_page):
     page = browser_page["page"]
     page.locator("#reset").click()
     page.wait_for_function("!document.querySelector('#transcript .msg')")
-    _ask(page, XSS)
+    ask(page, XSS)
     page.wait_for_timeout(800)                               # time for an onerror handler to fire
     bubble = page.locator("#transcript .msg.user .bubble").last
     assert bubble.inner_text().strip() == XSS.strip()
@@ -268,7 +110,7 @@ def test_plan_browser(browser_page):
 
 def test_targets_table_and_csv(browser_page, tmp_path):
     page = browser_page["page"]
-    number = lambda: int("".join(ch for ch in page.locator("#target-count").inner_text() if ch.isdigit()))  # noqa: E731
+    number = lambda: int("".join(ch for ch in page.locator("#target-count").inner_text() if ch.isdigit()))
     page.get_by_role("tab", name="指标表").click()
     total = number()
     assert total >= 30
@@ -409,16 +251,16 @@ def test_quiz_tab(browser_page, tmp_path):
 
 def test_http_api(browser_page):
     url = browser_page["base"] + "/api/ask"
-    status, _ = _post(url, {"question": "2030年城市人口目标是多少？"})
+    status, _ = post(url, {"question": "2030年城市人口目标是多少？"})
     assert status == 401                                       # the login also guards the API
-    status, body = _post(url, {"question": "2030年城市人口目标是多少？"}, (USER, PASSWORD))
+    status, body = post(url, {"question": "2030年城市人口目标是多少？"}, (USER, PASSWORD))
     assert status == 200
     assert "33万人" in body["answer"] and body["backend"] == "extractive"
     assert any(c["label"] == "第7条" for c in body["citations"])
     assert {"question", "answer", "refused", "citations", "retrieved", "timings_ms", "notices"} <= set(body)
-    status, body = _post(url, {"question": "   "}, (USER, PASSWORD))
+    status, body = post(url, {"question": "   "}, (USER, PASSWORD))
     assert status == 400 and body["error"]
-    status, body = _post(url, {"question": "低空经济", "backend": "nope"}, (USER, PASSWORD))
+    status, body = post(url, {"question": "低空经济", "backend": "nope"}, (USER, PASSWORD))
     assert status == 400
 
 
