@@ -121,6 +121,8 @@ def test_unreadable_files_are_named_with_their_reason(tmp_path):
         "损坏.pdf": (noise, "不是有效的 PDF 文件"),
         "乱码.txt": (noise, "无法识别文字编码（不是 UTF-8 或 GB18030 文本）"),
         "高位乱码.txt": (high, "无法识别文字编码"),
+        "零字节.txt": (b"PK" + bytes(64) + b"word/document.xml", "无法识别文字编码"),   # valid UTF-8, still binary
+        "BOM后GB.txt": (b"\xef\xbb\xbf" + "第一章 总体要求".encode("gb18030"), "无法识别文字编码"),
         "空白.txt": (b"", "文件为空"),
         "空格.md": ("  \r\n\u3000\n".encode("utf-8"), "文件为空"),
         "仅BOM.txt": (b"\xef\xbb\xbf", "文件为空"),

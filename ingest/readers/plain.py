@@ -34,31 +34,32 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     Raises ``UnreadableDocument`` naming ``path`` when the bytes are binary or fit no encoding; an empty
     result is left to the caller.
     """
-    if data.startswith(codecs.BOM_UTF8):
-        text, encoding = data[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace"), "utf-8-sig"
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text, encoding = data.decode("utf-16", errors="replace"), "utf-16"
-    else:
-        try:
-            text, encoding = data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            text, encoding = _decode_legacy(data, path)
+    try:
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            text, encoding = data.decode("utf-16"), "utf-16"
+        elif b"\x00" in data:                      # NUL is no character of a text file: binary
+            raise unreadable(path, NOT_TEXT)
+        elif data.startswith(codecs.BOM_UTF8):
+            text, encoding = data[len(codecs.BOM_UTF8):].decode("utf-8"), "utf-8-sig"
+        else:
+            text, encoding = _decode_utf8_or_legacy(data, path)
+    except UnicodeDecodeError as exc:               # a BOM before another encoding's bytes, a bad guess
+        raise unreadable(path, NOT_TEXT) from exc
     return normalize_newlines(text), encoding
 
 
-def _decode_legacy(data: bytes, path: Path) -> tuple[str, str]:
-    """Bytes that are not UTF-8: GB18030 when charset-normalizer names a GB family at all, else its best."""
-    if b"\x00" in data:                         # UTF-16 without a BOM is not supported; NULs mean binary
-        raise unreadable(path, NOT_TEXT)
+def _decode_utf8_or_legacy(data: bytes, path: Path) -> tuple[str, str]:
+    """Strict UTF-8; else GB18030 when charset-normalizer names a GB family at all, else its best guess."""
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
     names = _candidates(data)
     if not names:
         raise unreadable(path, NOT_TEXT)
     gb = any(codecs.lookup(name).name in GB_FAMILY for name in names)
     encoding = "gb18030" if gb else codecs.lookup(names[0]).name
-    try:
-        return data.decode(encoding), encoding
-    except UnicodeDecodeError as exc:
-        raise unreadable(path, NOT_TEXT) from exc
+    return data.decode(encoding), encoding
 
 
 def read_plain(path: Path) -> SourceText:
