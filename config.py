@@ -201,6 +201,21 @@ class UISettings:
 
 
 @dataclass(frozen=True)
+class ReaderSettings:
+    """Reading source files into text (ingest/readers/): the PDF text layer's running headers and footers,
+    lines broken by the page layout, and what counts as a scan. Shares are of pages or of line widths;
+    widths count a CJK character as 2 and any other as 1."""
+
+    scan_min_chars_per_page: float = 20.0   # fewer non-space characters per page on average: a scan (needs OCR)
+    running_min_share: float = 0.5          # a top/bottom line repeating (digits aside) on this share of pages
+                                            # is a running header or footer (0.5 catches odd/even headers)
+    running_min_pages: int = 3              # … judged only in documents of at least this many pages
+    edge_lines: int = 2                     # lines looked at from the top and from the bottom of each page
+    full_line_share: float = 0.85           # a line this wide (share of the widest line of a typical page)
+                                            # without closing punctuation runs on into the next line
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every stage's settings; ``Assistant(retriever, settings)`` passes each stage its own part."""
 
@@ -216,6 +231,7 @@ class Settings:
     llm: LLMSettings = field(default_factory=LLMSettings)
     ui: UISettings = field(default_factory=UISettings)
     study: StudySettings = field(default_factory=StudySettings)
+    readers: ReaderSettings = field(default_factory=ReaderSettings)
 
 
 SETTINGS = Settings()
