@@ -13,7 +13,7 @@ import argparse
 import time
 
 from ui.api import build_app            # first: ui/ turns Gradio's telemetry off before Gradio loads
-from ui.auth import load_users
+from ui.auth import load_admins, load_users
 from chat.pipeline import Assistant
 
 
@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> None:
     print("正在加载模型与索引…", flush=True)
     assistant = Assistant.from_settings()
     assistant.ask("黔江“十五五”时期的主要目标")          # warm-up: the first real question is fast
-    app = build_app(assistant, users)
+    app = build_app(assistant, users, admins=load_admins())
     print(f"已加载（{time.perf_counter() - started:.1f} 秒）；"
           f"{'已启用登录（' + str(len(users)) + ' 个账户）' if users else '未启用登录'}", flush=True)
     print(f"访问地址：http://{args.host}:{args.port}/", flush=True)

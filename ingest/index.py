@@ -19,6 +19,7 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -30,7 +31,7 @@ from .chunk import dense_text, passages_of, with_token_counts
 from .embedding_cache import EmbeddingCache
 from .embedding_model import MODEL_ID
 from .lexical import LexicalAnalyzer, quoted_terms
-from .parse import ParseError, kb_documents, load_document
+from .parse import kb_files, load_documents, meta_path
 from .targets import Target, extract_targets
 from .units import DocumentMeta, Passage, Unit
 from .vector_store import VectorStore
@@ -67,7 +68,7 @@ class KnowledgeIndex:
         return None
 
 
-def _log(message: str) -> None:
+def _log_line(message: str) -> None:
     print(f"[ingest] {message}", file=sys.stderr, flush=True)
 
 
@@ -75,8 +76,8 @@ def expected_manifest(settings: Settings = SETTINGS) -> dict:
     """What a fresh index for the current knowledge base and code must record."""
     paths = settings.paths
     sources = [{"file": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
-                "meta_sha256": hashlib.sha256(p.with_suffix(".meta.json").read_bytes()).hexdigest()}
-               for p in kb_documents(paths.kb_dir)]
+                "meta_sha256": hashlib.sha256(meta_path(p).read_bytes()).hexdigest() if meta_path(p).exists() else ""}
+               for p in kb_files(paths.kb_dir)]
     lexicon = hashlib.sha256(b"".join(
         (paths.lexicon_dir / f).read_bytes() for f in ("userdict.txt", "query_stopwords.txt")
     )).hexdigest()[:16]
@@ -107,22 +108,34 @@ def _build_lock(index_root: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def build_index(settings: Settings = SETTINGS, embedder=None) -> Path:
-    """Parse every document of the knowledge base, embed its passages and publish a new index."""
+def build_index(settings: Settings = SETTINGS, embedder=None,
+                progress: Callable[[str], None] | None = None) -> Path:
+    """Read every file of the knowledge base on its own (a bad one is skipped and named in the manifest's
+    ``skipped``), embed the passages and publish a new index. Raises IndexBuildError when no file can be
+    indexed. ``progress`` is told each step as it starts (one line, English, as the log)."""
+    def _log(message: str) -> None:
+        _log_line(message)
+        if progress is not None:
+            progress(message)
+
     paths, started = settings.paths, time.perf_counter()
-    files = kb_documents(paths.kb_dir)
-    if not files:
-        raise IndexBuildError(f"no plan document (*.txt with a .meta.json) in {paths.kb_dir}")
-    loaded = [load_document(file) for file in files]
-    if not any(doc.primary for doc, _, _ in loaded):      # one document is cited with bare refs
-        loaded[0] = (replace(loaded[0][0], primary=True), *loaded[0][1:])
-    loaded.sort(key=lambda item: not item[0].primary)     # primary first: bare refs resolve to it
+    if not paths.kb_dir.is_dir():
+        raise IndexBuildError(f"knowledge-base folder not found: {paths.kb_dir}")
+    loaded, skipped = load_documents(paths.kb_dir, settings)
+    for skip in skipped:
+        _log(f"skipped {skip.reason}")
+    if not loaded:
+        raise IndexBuildError(f"no plan document could be indexed in {paths.kb_dir}"
+                              + "".join(f"\n  {s.reason}" for s in skipped))
+    primaries = [i for i, d in enumerate(loaded) if d.meta.primary][:1] or [0]
+    loaded = [d._replace(meta=replace(d.meta, primary=i in primaries)) for i, d in enumerate(loaded)]
+    loaded.sort(key=lambda item: not item.meta.primary)   # primary first: bare refs resolve to it
     documents, units, sources = [], [], []
     for doc, doc_units, source in loaded:
         documents.append(doc)
         units.extend(replace(u, doc_label=doc.citation_prefix) for u in doc_units)
         sources.append(source)
-        _log(f"parsed {doc.source_file}: {len(doc_units)} units")
+        _log(f"parsed {doc.source_file} ({doc.layout}): {len(doc_units)} units")
     units = with_token_counts(units, settings.chunk.tiktoken_encoding)
     passages = [p for i, u in enumerate(units) for p in passages_of(u, i, settings.chunk.max_passage_chars)]
     terms = sorted(set().union(*(quoted_terms(s) for s in sources)))
@@ -156,6 +169,7 @@ def build_index(settings: Settings = SETTINGS, embedder=None) -> Path:
         manifest = expected_manifest(settings) | {
             "created": time.strftime("%Y-%m-%dT%H:%M:%S"), "units": len(units),
             "passages": len(passages), "faiss": store.kind, "dim": int(vectors.shape[1]),
+            "skipped": [asdict(s) for s in skipped],
             "build_seconds": round(time.perf_counter() - started, 1)}
         _write_json(tmp / "manifest.json", manifest)   # written last: its presence marks a complete build
         final = paths.index_root / f"build-{stamp}"
@@ -188,7 +202,7 @@ def read_index(path: Path, settings: Settings = SETTINGS) -> KnowledgeIndex:
     load = lambda name: json.loads((path / name).read_text(encoding="utf-8"))  # noqa: E731
     return KnowledgeIndex(
         manifest=load("manifest.json"),
-        documents=[DocumentMeta(**d) for d in load("documents.json")],
+        documents=[DocumentMeta(**(d | {"warnings": tuple(d.get("warnings", ()))})) for d in load("documents.json")],
         units=[Unit(**u) for u in load("units.json")],
         passages=[Passage(**p) for p in load("passages.json")],
         terms=load("terms.json"),
@@ -199,12 +213,13 @@ def read_index(path: Path, settings: Settings = SETTINGS) -> KnowledgeIndex:
     )
 
 
-def load_index(settings: Settings = SETTINGS, embedder=None, rebuild: bool = True) -> KnowledgeIndex:
-    """The current index; rebuilt (with a message) when missing, stale or unreadable."""
+def load_index(settings: Settings = SETTINGS, embedder=None, rebuild: bool = True,
+               progress: Callable[[str], None] | None = None) -> KnowledgeIndex:
+    """The current index; rebuilt (with a message, also to ``progress``) when missing, stale or unreadable."""
     current = settings.paths.index_root / "current"
     try:
         expected = expected_manifest(settings)
-    except (OSError, ParseError) as exc:
+    except OSError as exc:
         raise IndexBuildError(f"cannot read the knowledge base: {exc}") from exc
     reason = "no index yet"
     if current.exists():
@@ -217,6 +232,6 @@ def load_index(settings: Settings = SETTINGS, embedder=None, rebuild: bool = Tru
             reason = f"the index is unreadable ({type(exc).__name__}: {exc})"
     if not rebuild:
         raise IndexBuildError(f"index not usable: {reason}")
-    _log(f"building the index: {reason}")
-    build_index(settings, embedder)
+    _log_line(f"building the index: {reason}")
+    build_index(settings, embedder, progress)
     return read_index(current, settings)

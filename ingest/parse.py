@@ -1,139 +1,121 @@
-"""Parse a plan text into citable units with stable refs and exact character spans.
+"""Load the knowledge base: every file of ``kb/`` read (ingest.readers), described (its ``.meta.json`` or
+ingest.metadata) and split into units in its layout (ingest.layouts), each file on its own.
 
-The shape we read (the proposal's, and that of similar 建议/纲要 texts):
-
-    title line (possibly repeated)            -> H   题注 (with the adoption line: citable)
-    (adoption date line in parentheses)       -> H   题注
-    preamble paragraph(s)                     -> P0  序言
-    一、part heading                          -> heading of part 1 (metadata of its units)
-    intro paragraph (optional)                -> P1  第一部分导语
-    1.article … (continuation lines, ——lines) -> 1   第1条
-    …
-    closing paragraph after the last article  -> END 结束语
-
-A paragraph that is not a heading and not a numbered article belongs to the unit above it,
-except a non-"——" paragraph that ends the document after the last article: that is the closing.
+One bad file never blocks the rest: ``load_documents`` returns the documents it read and, for every other
+file of the folder, a ``SkippedFile`` naming it with its reason. Nothing in the folder is silently
+ignored except hidden files and the ``.meta.json`` companions.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
-from .text.numerals import CN_NUMERALS, cn_to_int
-from .units import DocumentMeta, Unit, UnitKind
+from config import SETTINGS, Settings
 
-HEADING_RE = re.compile(rf"^([{CN_NUMERALS}]+)、")
-ARTICLE_LINE_RE = re.compile(r"^(\d{1,3})[.．]")
-DATE_LINE_RE = re.compile(r"^[(（].*[)）]$")
-TITLE_END_RE = re.compile(r"[。！？]")
+from .layouts import Layout, ParseError, parse_layout
+from .metadata import infer_metadata
+from .readers import UnreadableDocument, read_document
+from .units import DocumentMeta, Unit
 
+META_SUFFIX = ".meta.json"
 
-class ParseError(ValueError):
-    """The text does not have the structure of a plan document."""
-
-
-@dataclass
-class _Line:
-    text: str
-    start: int
-    end: int
+__all__ = ["DocumentError", "LoadedDocument", "ParseError", "SkippedFile", "kb_files", "load_document",
+           "load_documents", "meta_path"]
 
 
-def _lines(source: str) -> list[_Line]:
-    out, pos = [], 0
-    for raw in source.splitlines(keepends=True):
-        body = raw.rstrip("\r\n")
-        stripped = body.strip()
-        if stripped:
-            lead = len(body) - len(body.lstrip())
-            out.append(_Line(stripped, pos + lead, pos + lead + len(stripped)))
-        pos += len(raw)
-    return out
+class DocumentError(ValueError):
+    """A file of the knowledge base cannot be indexed; ``str(exc)`` names the file and says why (Chinese)."""
 
 
-def article_title(body: str) -> str:
-    """First sentence of an article without its number and final stop: 迭代升级现代制造业集群."""
-    body = ARTICLE_LINE_RE.sub("", body, count=1)
-    match = TITLE_END_RE.search(body)
-    return (body[: match.start()] if match else body).strip()
+class LoadedDocument(NamedTuple):
+    """One document read from the knowledge base: its metadata, its units and the text they index into."""
+
+    meta: DocumentMeta
+    units: list[Unit]
+    source: str
 
 
-def parse_units(source: str, doc_id: str, title: str) -> list[Unit]:
-    """Split ``source`` into units. Raises ParseError when no numbered article is found."""
-    lines = _lines(source)
-    units: list[dict] = []
-    part_no, part_heading = 0, ""
-    expected_article = 1
-    i = 0
-    while i < len(lines) and (lines[i].text == title or DATE_LINE_RE.match(lines[i].text)):
-        i += 1                                  # repeated title and date line: the header
-    last_article_line = max(
-        (k for k, ln in enumerate(lines) if ARTICLE_LINE_RE.match(ln.text)), default=-1
-    )
-    if last_article_line < 0:
-        raise ParseError("no numbered article (1. 2. …) found: is this a plan document?")
+@dataclass(frozen=True)
+class SkippedFile:
+    """A file of the knowledge base that was not indexed, and why (Chinese, naming the file)."""
 
-    def open_unit(ref: str, kind: UnitKind, line: _Line, unit_title: str) -> None:
-        units.append(dict(ref=ref, kind=kind, part_no=part_no, part_heading=part_heading,
-                          title=unit_title, start=line.start, end=line.end))
-
-    if i > 0:                                   # title and adoption line: a citable unit "H"
-        units.append(dict(ref="H", kind="header", part_no=0, part_heading="", title="题注",
-                          start=lines[0].start, end=lines[i - 1].end))
-    for k in range(i, len(lines)):
-        line = lines[k]
-        heading = HEADING_RE.match(line.text)
-        article = ARTICLE_LINE_RE.match(line.text)
-        if heading:
-            part_no, part_heading = cn_to_int(heading.group(1)), line.text
-            continue
-        if article:
-            number = int(article.group(1))
-            if number != expected_article:
-                raise ParseError(f"article {number} found where {expected_article} was expected "
-                                 f"(character {line.start})")
-            expected_article += 1
-            open_unit(str(number), "article", line, article_title(line.text))
-        elif k > last_article_line and not line.text.startswith("——") and k == len(lines) - 1:
-            open_unit("END", "closing", line, "结束语")
-        elif units and units[-1]["part_no"] == part_no and units[-1]["kind"] != "header":
-            units[-1]["end"] = line.end         # continuation paragraph or ——line of the unit above
-        elif part_no == 0:
-            open_unit("P0", "preamble", line, "序言")
-        else:
-            open_unit(f"P{part_no}", "intro", line, HEADING_RE.sub("", part_heading))
-    return [Unit(doc_id=doc_id, text=source[u["start"]:u["end"]], **u) for u in units]
+    file: str
+    reason: str
 
 
-def load_document(text_path: Path) -> tuple[DocumentMeta, list[Unit], str]:
-    """Read a plan text and its ``.meta.json`` neighbour; return metadata, units and the source."""
-    meta_path = text_path.with_suffix(".meta.json")
-    if not meta_path.exists():
-        raise ParseError(f"{text_path.name}: missing metadata file {meta_path.name}")
+def meta_path(path: Path) -> Path:
+    """The ``.meta.json`` that describes ``path`` (plan.docx → plan.meta.json)."""
+    return path.with_name(path.stem + META_SUFFIX)
+
+
+def kb_files(kb_dir: Path) -> list[Path]:
+    """Every file of the knowledge-base folder that is a candidate document: all regular, non-hidden files
+    but the ``.meta.json`` companions, sorted by name."""
+    return sorted(p for p in kb_dir.iterdir()
+                  if p.is_file() and not p.name.startswith(".") and not p.name.endswith(META_SUFFIX))
+
+
+def _read_meta(path: Path) -> dict:
+    meta_file = meta_path(path)
+    if not meta_file.exists():
+        return {}
     try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ParseError(f"{meta_path.name}: invalid JSON ({exc})") from exc
-    missing = {"doc_id", "title"} - meta.keys()
-    if missing:
-        raise ParseError(f"{meta_path.name}: missing fields {sorted(missing)}")
-    raw = text_path.read_bytes()
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DocumentError(f"{meta_file.name}：不是有效的 JSON（{exc}）") from exc
+    if not isinstance(meta, dict):
+        raise DocumentError(f"{meta_file.name}：应是一个 JSON 对象")
+    return meta
+
+
+def load_document(path: Path, settings: Settings = SETTINGS) -> LoadedDocument:
+    """Read, describe and parse one file. Raises DocumentError (naming the file) when it cannot be read
+    or has nothing to cite."""
     try:
-        source = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ParseError(f"{text_path.name}: not UTF-8 text ({exc})") from exc
+        source = read_document(path, settings.readers)
+    except UnreadableDocument as exc:
+        raise DocumentError(str(exc)) from exc
+    given = _read_meta(path)
+    meta = infer_metadata(path.stem, source.text, settings.layout) | {
+        k: v for k, v in given.items() if k in ("doc_id", "title", "short_title", "issuer", "adopted") and v}
+    if given.get("doc_id") and given.get("title") and not given.get("short_title"):
+        meta["short_title"] = given["title"]
+    headings = dict(source.heading_levels)
+    try:
+        layout, units = parse_layout(source.text, meta["doc_id"], meta["title"], headings, settings.layout)
+    except ParseError as exc:
+        raise DocumentError(f"{path.name}：没有可引用的正文（{exc}）") from exc
+    warnings = list(source.warnings)
+    if layout is Layout.PARAGRAPHS:
+        warnings.append(f"{path.name}：未识别出篇、章、节或条目编号，按段落切分（每段一个单元）")
     doc = DocumentMeta(
-        doc_id=meta["doc_id"], title=meta["title"],
-        short_title=meta.get("short_title", meta["title"]), issuer=meta.get("issuer", ""),
-        adopted=meta.get("adopted", ""), source_file=text_path.name,
-        source_sha256=hashlib.sha256(raw).hexdigest(), primary=bool(meta.get("primary", False)),
-    )
-    return doc, parse_units(source, doc.doc_id, doc.title), source
+        doc_id=meta["doc_id"], title=meta["title"], short_title=meta["short_title"],
+        issuer=meta.get("issuer", ""), adopted=meta.get("adopted", ""), source_file=path.name,
+        source_sha256=hashlib.sha256(path.read_bytes()).hexdigest(), primary=bool(given.get("primary", False)),
+        layout=layout.value, source_format=source.format, encoding=source.encoding, warnings=tuple(warnings))
+    return LoadedDocument(doc, units, source.text)
 
 
-def kb_documents(kb_dir: Path) -> list[Path]:
-    """The plan texts of a knowledge-base folder (each ``*.txt`` with a ``.meta.json`` beside it)."""
-    return sorted(p for p in kb_dir.glob("*.txt") if p.with_suffix(".meta.json").exists())
+def load_documents(kb_dir: Path, settings: Settings = SETTINGS) -> tuple[list[LoadedDocument], list[SkippedFile]]:
+    """Every file of ``kb_dir`` loaded on its own: the documents read (a later file whose doc_id is taken
+    is skipped) and the files skipped with their reasons."""
+    loaded: list[LoadedDocument] = []
+    skipped: list[SkippedFile] = []
+    for path in kb_files(kb_dir):
+        try:
+            document = load_document(path, settings)
+        except DocumentError as exc:
+            skipped.append(SkippedFile(path.name, str(exc)))
+            continue
+        except OSError as exc:
+            skipped.append(SkippedFile(path.name, f"{path.name}：无法读取（{exc}）"))
+            continue
+        taken = next((d.meta.source_file for d in loaded if d.meta.doc_id == document.meta.doc_id), None)
+        if taken:
+            skipped.append(SkippedFile(path.name, f"{path.name}：doc_id “{document.meta.doc_id}” 已被 {taken} 使用"))
+            continue
+        loaded.append(document)
+    return loaded, skipped

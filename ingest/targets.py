@@ -90,12 +90,12 @@ class Target:
     sentence: str       # verbatim sentence of the unit containing the figure
     figure: str         # verbatim figure expression: "33万人", "65%以上", "2.1:1"
     start: int          # offset of ``figure`` in the unit text
+    unit_label: str = ""    # the unit's citation label when the ref does not spell it: 《简称》第三章第二节
 
     @property
     def label(self) -> str:
-        """The unit's citation label: '7' -> 第7条."""
-        return ref_label(self.ref)
-
+        """The unit's citation label: '7' -> 第7条; the stored label for other layouts and documents."""
+        return self.unit_label or ref_label(self.ref)
 
 # --------------------------------------------------------------------------- figures
 
@@ -355,7 +355,7 @@ def _unit_targets(unit: Unit) -> list[Target]:
         out.append(Target(
             indicator=fig.indicator, value=fig.value, unit=fig.unit, qualifier=fig.qualifier,
             year=year, kind=kind, ref=unit.ref, doc_id=unit.doc_id, sentence=text[a:b],
-            figure=figure, start=fig.start,
+            figure=figure, start=fig.start, unit_label=unit.label,
         ))
     return out
 

@@ -8,7 +8,10 @@ import pytest
 
 from config import SETTINGS
 from ingest.chunk import passages_of
-from ingest.parse import HEADING_RE, ParseError, kb_documents, load_document, parse_units
+from ingest.layouts.base import ParseError
+from ingest.layouts.proposal import HEADING_RE
+from ingest.layouts.proposal import parse as parse_units
+from ingest.parse import DocumentError, kb_files, load_document
 
 KB = SETTINGS.paths.kb_dir
 SOURCE_FILE = KB / "qianjiang-15th-five-year-plan-proposal.txt"
@@ -32,7 +35,7 @@ def test_metadata(parsed):
     assert doc.title == "中共重庆市黔江区委关于制定黔江区国民经济和社会发展第十五个五年规划的建议"
     assert doc.adopted == "2025-12-06"
     assert "第五届委员会第九次全体会议" in doc.issuer
-    assert kb_documents(KB) == [SOURCE_FILE]
+    assert kb_files(KB) == [SOURCE_FILE]
 
 
 def test_54_articles_in_order(parsed):
@@ -125,14 +128,14 @@ def test_rejects_articles_out_of_order():
         parse_units("一、总则\n1.第一条。\n3.第三条。", "x", "标题")
 
 
-def test_missing_or_bad_metadata(tmp_path):
+def test_metadata_is_optional_and_a_bad_one_is_named(tmp_path):
     text = tmp_path / "plan.txt"
-    text.write_text("一、总则\n1.第一条。\n", encoding="utf-8")
-    with pytest.raises(ParseError, match="missing metadata"):
-        load_document(text)
+    text.write_text("一、总则\n1.第一条。\n2.第二条。\n", encoding="utf-8")
+    doc, units, _ = load_document(text)                       # no .meta.json: the file describes itself
+    assert doc.doc_id == "plan" and [u.ref for u in units] == ["1", "2"]
     text.with_suffix(".meta.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(ParseError, match="invalid JSON"):
+    with pytest.raises(DocumentError, match="plan.meta.json：不是有效的 JSON"):
         load_document(text)
     text.with_suffix(".meta.json").write_text(json.dumps({"doc_id": "x", "title": "t"}), encoding="utf-8")
     doc, units, _ = load_document(text)
-    assert [u.ref for u in units] == ["1"] and doc.short_title == "t"
+    assert [u.ref for u in units] == ["1", "2"] and doc.short_title == "t" and doc.doc_id == "x"

@@ -7,7 +7,8 @@ from collections import Counter
 import pytest
 
 from config import SETTINGS
-from ingest.parse import load_document, parse_units
+from ingest.layouts.proposal import parse as parse_units
+from ingest.parse import load_document
 from ingest.targets import KINDS, Target, extract_targets, format_table, targets_to_rows
 
 SOURCE_FILE = SETTINGS.paths.kb_dir / "qianjiang-15th-five-year-plan-proposal.txt"

@@ -12,6 +12,7 @@ from chat.inputs import QuestionError
 from ui import render
 from ui.auth import AUTH_MESSAGE, authorized
 from ui.page import build_ui
+from ui.state import LiveAssistant
 from ui.widgets import BACKENDS, THEME, TITLE
 
 if TYPE_CHECKING:
@@ -19,10 +20,14 @@ if TYPE_CHECKING:
     from config import UISettings
 
 
-def build_app(assistant: Assistant, users: list[tuple[str, str]], settings: UISettings | None = None) -> FastAPI:
-    """The FastAPI app over ``assistant`` (loaded): the API and the UI, behind a login when ``users`` is
-    not empty. At most ``settings.answer_slots`` API answers run at once (default: the assistant's)."""
-    settings = settings or assistant.settings.ui
+def build_app(assistant: Assistant | LiveAssistant, users: list[tuple[str, str]],
+              settings: UISettings | None = None, admins: frozenset[str] = frozenset()) -> FastAPI:
+    """The FastAPI app over ``assistant`` (loaded; a LiveAssistant when documents may be re-indexed while
+    serving): the API and the UI, behind a login when ``users`` is not empty (``admins``: the names that may
+    add and remove documents). At most ``settings.answer_slots`` API answers run at once (default: the
+    assistant's)."""
+    live = assistant if isinstance(assistant, LiveAssistant) else LiveAssistant(assistant)
+    settings = settings or live.current.settings.ui
     api = FastAPI(title=TITLE, docs_url=None, redoc_url=None, openapi_url=None)
     slots = threading.BoundedSemaphore(settings.answer_slots)   # as many answers at once as the UI queue runs
     backends = {b for _, b in BACKENDS}
@@ -30,7 +35,7 @@ def build_app(assistant: Assistant, users: list[tuple[str, str]], settings: UISe
     @api.get("/api/health")
     def health() -> dict:
         """{"status": "ok", "units": N} once the index is loaded."""
-        return {"status": "ok", "units": len(assistant.index.units)}
+        return {"status": "ok", "units": len(live.current.index.units)}
 
     @api.post("/api/ask")
     def ask(payload: dict, request: Request):
@@ -45,11 +50,11 @@ def build_app(assistant: Assistant, users: list[tuple[str, str]], settings: UISe
             return JSONResponse({"error": f"未知的回答方式：{backend}"}, status_code=400)
         with slots:
             try:
-                answer = assistant.ask(payload["question"], backend=backend, doc_id=payload.get("doc_id") or None)
+                answer = live.current.ask(payload["question"], backend=backend, doc_id=payload.get("doc_id") or None)
             except QuestionError as exc:
                 return JSONResponse({"error": str(exc)}, status_code=400)
         return answer.to_json()
 
-    ui = build_ui(assistant, settings)
+    ui = build_ui(live, settings, admins=admins if users else None)
     return gr.mount_gradio_app(api, ui, path="/", auth=users or None, auth_message=AUTH_MESSAGE,
                                footer_links=[], theme=THEME, css=render.CSS, ssr_mode=False)

@@ -18,7 +18,11 @@ class GlossaryHandlers:
     def __init__(self, ctx: UIContext):
         """Handlers over ``ctx.assistant.glossary`` (every document of its index)."""
         self.ctx = ctx
-        self.entries = ctx.assistant.glossary
+
+    @property
+    def entries(self):
+        """The live assistant's glossary entries (a re-index brings its documents' 提法)."""
+        return self.ctx.assistant.glossary
 
     def search(self, keyword: str) -> str:
         """The entries whose term contains ``keyword`` (all when it is blank), with the count."""

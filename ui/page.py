@@ -11,7 +11,8 @@ from ui.chat_tab import build_chat_tab
 from ui.glossary_tab import build_glossary_tab
 from ui.plan_tab import build_plan_tab
 from ui.quiz_tab import build_quiz_tab
-from ui.state import UIContext
+from ui.documents_tab import build_documents_tab
+from ui.state import LiveAssistant, UIContext
 from ui.targets_tab import build_targets_tab
 from ui.widgets import TITLE
 
@@ -22,11 +23,15 @@ if TYPE_CHECKING:
 DELETE_CACHE = (3600, 6 * 3600)       # Gradio's cached files: checked hourly, removed after 6 hours
 
 
-def build_ui(assistant: Assistant, settings: UISettings | None = None) -> gr.Blocks:
-    """The Blocks of 智能问答, 建议原文, 指标表, 专题简报, 提法 and 学习测验 over ``assistant`` (loaded),
-    queued with ``settings.answer_slots`` handlers at once (default: the assistant's settings.ui)."""
-    settings = settings or assistant.settings.ui
-    ctx = UIContext.create(assistant, settings)
+def build_ui(assistant: Assistant | LiveAssistant, settings: UISettings | None = None,
+             admins: frozenset[str] | None = None) -> gr.Blocks:
+    """The Blocks of 智能问答, 建议原文, 指标表, 专题简报, 提法, 学习测验 and 文档管理 over ``assistant``
+    (loaded, or a live one swapped on re-index), queued with ``settings.answer_slots`` handlers at once
+    (default: the assistant's settings.ui). ``admins``: the user names that may add and remove documents
+    when a login is configured; None when there is no login (anyone may)."""
+    ctx = UIContext.create(assistant, settings or (assistant.current if isinstance(assistant, LiveAssistant)
+                                                   else assistant).settings.ui)
+    settings = ctx.settings
     with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=DELETE_CACHE) as ui:
         session = gr.State(None)
         gr.HTML(render.render_header(TITLE, ctx.doc))
@@ -37,5 +42,6 @@ def build_ui(assistant: Assistant, settings: UISettings | None = None) -> gr.Blo
             build_briefing_tab(ctx)
             build_glossary_tab(ctx)
             build_quiz_tab(ctx)
+            build_documents_tab(ctx, admins)
     ui.queue(default_concurrency_limit=settings.answer_slots, max_size=settings.queue_size)
     return ui

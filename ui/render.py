@@ -228,7 +228,7 @@ def render_outline(units: Sequence[Unit], doc_titles: dict[str, str] | None = No
     (under each document's title when there is more than one document)."""
     def item(u: Unit) -> str:
         name = f'<span class="t">{esc(u.title)}</span>' if u.kind == "article" else ""
-        label = "导语" if u.kind == "intro" else ref_label(u.ref)      # the document's name heads its list
+        label = "导语" if u.kind == "intro" and u.ref.startswith("P") else u.local_label   # the document heads its list
         return (f'<li><button type="button" class="outline-item" data-ref="{esc(u.ref)}" '
                 f'data-doc="{esc(u.doc_id)}"><span class="label">{esc(label)}</span>{name}</button></li>')
 

@@ -1,0 +1,120 @@
+"""Any plan document in: a knowledge base holding the proposal and, written by the test, the same county
+outline (第一篇/第一章/第一节) as GB18030 .txt without metadata, as .docx with heading styles and as a text
+PDF, plus a scanned PDF, a corrupt .docx and a picture. Each file is indexed or reported by name; answers
+cite the outline by its own labels (〔《简称》第三章第二节〕); the proposal behaves as before."""
+from __future__ import annotations
+
+import dataclasses
+import shutil
+
+import pytest
+from plan_documents import CJK_FONT, OUTLINE_TEXT, plain_pdf, write_outline_docx, write_outline_pdf
+
+from chat.pipeline import Assistant
+from chat.retrieval.retrieve import HybridRetriever
+from config import SETTINGS
+from ingest import __main__ as ingest_cli
+from ingest.index import load_index
+from ingest.library import LibraryError, add_document, remove_document, safe_name
+from ingest.parse import DocumentError, kb_files
+
+pytestmark = pytest.mark.skipif(not CJK_FONT.exists(), reason="the PDF is written with fonts-wqy-microhei")
+
+
+def write_kb(kb):
+    shutil.copytree(SETTINGS.paths.kb_dir, kb)
+    (kb / "纲要甲.txt").write_bytes(OUTLINE_TEXT.replace("\n", "\r\n").encode("gb18030"))
+    write_outline_docx(kb / "纲要乙.docx")
+    write_outline_pdf(kb / "纲要丙.pdf")
+    scan = plain_pdf()
+    scan.add_page()
+    scan.rect(20, 20, 100, 150, style="F")                 # a page with a picture and no text layer
+    scan.output(str(kb / "扫描件.pdf"))
+    (kb / "损坏.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    (kb / "照片.jpg").write_bytes(b"\xff\xd8\xff\xe0")
+
+
+@pytest.fixture(scope="module")
+def library(assistant, tmp_path_factory):
+    root = tmp_path_factory.mktemp("documents")
+    write_kb(root / "kb")
+    settings = dataclasses.replace(SETTINGS, paths=dataclasses.replace(
+        SETTINGS.paths, kb_dir=root / "kb", cache_root=root / "cache"))
+    embedder = assistant.retriever.embedder
+    index = load_index(settings, embedder)
+    return Assistant(HybridRetriever(index, embedder, settings), settings), settings
+
+
+def test_every_file_is_indexed_or_reported(library):
+    helper, settings = library
+    docs = {d.source_file: d for d in helper.index.documents}
+    assert set(docs) == {"qianjiang-15th-five-year-plan-proposal.txt", "纲要甲.txt", "纲要乙.docx", "纲要丙.pdf"}
+    skipped = {s["file"]: s["reason"] for s in helper.index.manifest["skipped"]}
+    assert set(skipped) == {"扫描件.pdf", "损坏.docx", "照片.jpg"}
+    assert "OCR" in skipped["扫描件.pdf"] and "Word" in skipped["损坏.docx"] and "不支持" in skipped["照片.jpg"]
+    assert set(docs) | set(skipped) == {p.name for p in kb_files(settings.paths.kb_dir)}
+    gb = docs["纲要甲.txt"]
+    assert (gb.encoding, gb.layout, gb.short_title, gb.primary) == ("gb18030", "纲要", "纲要甲", False)
+    assert gb.doc_id == "gang-yao-jia"                       # from the file name: URL-safe and stable
+    assert docs["纲要乙.docx"].layout == docs["纲要丙.pdf"].layout == "纲要"
+    assert docs["qianjiang-15th-five-year-plan-proposal.txt"].primary
+
+
+def test_outline_units_are_the_same_from_every_format(library):
+    helper, _ = library
+    by_doc = {}
+    for u in helper.index.units:
+        by_doc.setdefault(u.doc_id, []).append((u.ref, u.local_label, u.text))
+    docs = {d.source_file: d.doc_id for d in helper.index.documents}
+    txt, word, pdf = (by_doc[docs[f]] for f in ("纲要甲.txt", "纲要乙.docx", "纲要丙.pdf"))
+    assert [r for r, _, _ in txt] == ["1.1", "1.2", "2.1", "2.2", "3.1", "3.2", "4.1", "4.2", "5"]
+    assert ("3.2", "第三章第二节") in [(r, label) for r, label, _ in txt]
+    assert [r for r, _, _ in word][:9] == [r for r, _, _ in txt] and pdf == txt
+    section = dict((r, t) for r, _, t in txt)["2.2"]
+    assert "专栏1" in section and "研发经费投入强度" in section       # the 专栏 stays inside its section
+
+
+def test_answers_cite_the_outline_by_its_own_labels(library):
+    helper, _ = library
+    answer = helper.ask("《纲要甲》里低空经济怎么发展？")
+    assert "〔《纲要甲》第三章第二节〕" in answer.answer, answer.answer
+    assert {c.label for c in answer.citations} == {"《纲要甲》第三章第二节"}
+    scoped = helper.ask("城市人口目标是多少？", doc_id="gang-yao-jia")
+    assert "33万人" in scoped.answer and all(c.doc_id == "gang-yao-jia" for c in scoped.citations)
+    assert "《纲要甲》第二章第二节" in {c.label for c in scoped.citations}
+
+
+def test_the_proposal_behaves_as_before(library, assistant):
+    helper, _ = library
+    for question in ("2030年城市人口目标是多少？", "第9条讲了什么", "黔江的房价会涨吗？"):
+        mine, before = helper.ask(question, doc_id="qianjiang-15th-proposal"), assistant.ask(question)
+        assert mine.answer == before.answer and mine.refused == before.refused
+
+
+def test_ingest_cli_names_skipped_files_and_exits_1(library, monkeypatch, capsys):
+    _, settings = library
+    monkeypatch.setattr(ingest_cli, "SETTINGS", settings)
+    assert ingest_cli.main([]) == 1
+    out, err = capsys.readouterr()
+    assert "纲要甲.txt [纲要]" in out and "扫描件.pdf：" in err and "3 file(s)" in err
+
+
+def test_library_adds_only_readable_files_and_never_writes_outside(tmp_path):
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "a.txt").write_text("方案\n一、任务\n1.甲。\n2.乙。\n", encoding="utf-8")
+    upload = tmp_path / "upload.bin"
+    upload.write_bytes(OUTLINE_TEXT.encode("gb18030"))
+    document = add_document(kb, upload, "../../etc/县纲要.txt")
+    assert document.meta.layout == "纲要" and (kb / "县纲要.txt").exists()
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["a.txt", "upload.bin", "县纲要.txt"]
+    for bad in (".hidden.txt", "x.meta.json", "x.exe", "a|b.txt", ""):
+        with pytest.raises(LibraryError):
+            safe_name(bad)
+    upload.write_bytes(b"\x00\x01\x02")
+    with pytest.raises(DocumentError):
+        add_document(kb, upload, "坏.txt")
+    assert sorted(p.name for p in kb.iterdir()) == ["a.txt", "县纲要.txt"]     # nothing left behind
+    assert remove_document(kb, "县纲要.txt") == ["县纲要.txt"]
+    with pytest.raises(LibraryError):
+        remove_document(kb, "a.txt")                                     # the last document stays
