@@ -157,8 +157,12 @@ def test_outline_end_is_not_clipped(browser_page):
     page = browser_page["page"]
     page.get_by_role("tab", name="建议原文").click()
     page.locator("#outline .outline-item").last.wait_for()
-    for size, shot in ((None, "14-outline-end.png"), (SMALL, None)):
+    for size, keyword, shot in ((None, "", None), (SMALL, "", None), (None, "发展", "14-outline-end.png")):
         with viewport(page, size):
+            if keyword:                     # a long result list above pushes the outline down the page
+                page.locator("#plan-search textarea, #plan-search input").first.fill(keyword)
+                page.locator("#plan-search-btn").click()
+                page.locator("#search-results .search-hit").first.wait_for()
             found = page.evaluate("""() => {
               const box = document.querySelector('#outline .html-container');
               box.scrollTop = box.scrollHeight;
