@@ -98,6 +98,12 @@ def test_retrieved_list_shows_scores_as_chips():
     assert "提问后" in render.render_retrieved(None, {})
 
 
+def test_retrieved_list_names_its_question_escaped():
+    html = render.render_retrieved(answer("答。〔第7条〕"), {}, turn=1, question="<b>养老</b>怎么办？")
+    assert html.startswith('<p class="retrieved-for"') and "&lt;b&gt;养老&lt;/b&gt;怎么办？" in html
+    assert "<b>" not in html and 'data-turn="1"' in html
+
+
 # ---- refusal, meta, notices ----------------------------------------------------------------------
 def test_refusal_has_its_own_style():
     html = render.render_answer(answer("建议原文未涉及“房价”。", refused=True))

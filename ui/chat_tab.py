@@ -60,21 +60,26 @@ class ChatHandlers:
         if answer is not None and answer.citations:
             first = answer.citations[0]
             evidence = self.ctx.evidence_html(first.ref, first.doc_id, answer)
-        yield (self._transcript(turns), gr.skip(), evidence,
-               render.render_retrieved(answer, self.ctx.titles, n), session)
+        yield self._transcript(turns), gr.skip(), evidence, self._retrieved(turns, n), session
 
     def _transcript(self, turns: list[dict]) -> str:
         return render.render_transcript(turns, self.ctx.labels)
 
-    def open_evidence(self, session: dict | None, evt: gr.EventData) -> str:
-        """The evidence panel for a clicked chip or retrieved unit, with the quotes of the turn it belongs to."""
+    def _retrieved(self, turns: list[dict], n: int) -> str:
+        """The retrieved units of turn ``n``, under its question."""
+        turn = turns[n]
+        return render.render_retrieved(turn.get("answer"), self.ctx.titles, n, question=turn["question"])
+
+    def open_evidence(self, session: dict | None, evt: gr.EventData) -> tuple[str, str]:
+        """(evidence, retrieved) for a clicked chip or retrieved unit: the unit with the quotes of the turn
+        it belongs to, and that turn's retrieved units (an older answer's chip shows that answer's list)."""
         data = event_data(evt)
-        answer = None
         turns = (session or {}).get("turns", [])
         turn = str(data.get("turn", ""))
-        if turn.isdigit() and int(turn) < len(turns):
-            answer = turns[int(turn)].get("answer")
-        return self.ctx.evidence_html(str(data.get("ref", "")), data.get("doc") or None, answer)
+        n = int(turn) if turn.isdigit() and int(turn) < len(turns) else None
+        answer = turns[n].get("answer") if n is not None else None
+        evidence = self.ctx.evidence_html(str(data.get("ref", "")), data.get("doc") or None, answer)
+        return evidence, (self._retrieved(turns, n) if n is not None else gr.skip())
 
     def clear(self) -> tuple[str, str, str, dict]:
         """An empty conversation: (transcript, evidence, retrieved, new session)."""
@@ -134,5 +139,6 @@ def build_chat_tab(ctx: UIContext, session: gr.State) -> ChatWidgets:
             handlers.respond, inputs, outputs, show_progress="hidden")
     w.reset.click(handlers.clear, None, [w.transcript, w.evidence, w.retrieved, session], queue=False)
     for html in (w.transcript, w.retrieved):
-        html.click(handlers.open_evidence, session, w.evidence, concurrency_limit=None, show_progress="hidden")
+        html.click(handlers.open_evidence, session, [w.evidence, w.retrieved], concurrency_limit=None,
+                   show_progress="hidden")
     return w

@@ -148,10 +148,12 @@ def render_transcript(turns: Sequence[dict], labels: Labels | None = None) -> st
 
 
 def render_retrieved(answer: Answer | None, titles: dict[str, str], turn: int | None = None,
-                     limit: int = 10) -> str:
-    """The retrieved articles of an answer with their fused scores, as chips (``titles`` by label)."""
+                     limit: int = 10, question: str | None = None) -> str:
+    """The retrieved articles of an answer with their fused scores, as chips (``titles`` by label), under
+    the ``question`` they were retrieved for (one line, cut with an ellipsis; whole in its tooltip)."""
     if answer is None or not answer.retrieved:
         return '<p class="muted">提问后，这里列出检索到的相关条文及得分。</p>'
+    head = f'<p class="retrieved-for" title="{esc(question)}">问题：{esc(question)}</p>' if question else ""
     rows = []
     for hit in answer.retrieved[:limit]:
         ref, score = str(hit["ref"]), float(hit.get("score", 0.0))
@@ -161,7 +163,7 @@ def render_retrieved(answer: Answer | None, titles: dict[str, str], turn: int | 
                     f'<span class="hit-title">{esc(titles.get(label, ""))}</span>'
                     f'<span class="score"><span class="bar" style="width:{width:.0f}%"></span>'
                     f'<span class="num">{score:.2f}</span></span></li>')
-    return '<ol class="retrieved">' + "".join(rows) + "</ol>"
+    return head + '<ol class="retrieved">' + "".join(rows) + "</ol>"
 
 
 # ---- highlighting ----------------------------------------------------------------------------

@@ -21,15 +21,27 @@ element.addEventListener('click', (e) => {
   trigger('click', {ref: el.dataset.ref || '', doc: el.dataset.doc || '', turn: el.dataset.turn ?? ''});
 });
 """
-# A shown article scrolls (inside its panel) to its first highlighted sentence.
+# A shown article scrolls (inside its panel) to its first highlighted sentence, with one line above it for context.
+# The scroll lands on a line boundary at the bottom edge of the sticky header (which sticks at the panel's
+# padding edge, not at its border): a line is then either wholly below the header or wholly under it, never
+# half-hidden.
 SCROLL_JS = """
 watch('value', () => {
   const box = element.closest('.html-container') || element.parentElement;
+  if (!box || !box.clientHeight) return;
   const mark = element.querySelector('mark');
+  const text = mark && mark.closest('.unit-text');
+  if (!text) { box.scrollTop = 0; return; }
   const head = element.querySelector('.unit-head');
-  if (!box) return;
-  const offset = (head ? head.offsetHeight : 0) + 24;
-  box.scrollTop = mark ? box.scrollTop + mark.getBoundingClientRect().top - box.getBoundingClientRect().top - offset : 0;
+  const stuck = box.getBoundingClientRect().top + box.clientTop + parseFloat(getComputedStyle(box).paddingTop)
+    + (head ? head.offsetHeight : 0);
+  const first = mark.getClientRects()[0], top = text.getBoundingClientRect().top;
+  const pitch = parseFloat(getComputedStyle(text).lineHeight) || first.height;
+  const line = Math.max(0, Math.floor((first.top + first.height / 2 - top) / pitch) - 1);
+  let target = box.scrollTop + top + line * pitch - stuck;
+  const end = box.scrollHeight - box.clientHeight;
+  if (target > end) target -= Math.ceil((target - end) / pitch) * pitch;
+  box.scrollTop = Math.max(0, target);
 });
 """
 # The conversation keeps its newest answer in view.
