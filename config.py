@@ -211,6 +211,9 @@ class UISettings:
     max_turns: int = 30                 # turns of one conversation kept in the page (older ones drop off)
     answer_slots: int = 4               # answers computed at once: the UI queue's limit and POST /api/ask's
     queue_size: int = 64                # UI requests waiting beyond that before new ones are turned away
+    chart_max_indicators: int = 12      # indicators in the 指标表 chart (a 2025 value and a 2030 goal each)
+    chart_bar_px: int = 300             # width of a chart bar's track; an indicator's larger value fills it
+    targets_panel_px: int = 640         # height of the targets table and of the tab's article panel (scrolling)
     reindex_poll_s: float = 1.0         # 文档管理: how often a running re-index updates its progress line
 
 

@@ -4,7 +4,6 @@ Built at ingest from the parsed units, used to answer figure questions exactly
 ("2030年城市人口目标是多少？" -> 城市人口 突破33万人, goal 2030, 第7条).
 
 Rules (all deterministic, documented here because a cadre reads the table):
-
 What counts as a figure
   * An Arabic number followed by a unit from ``UNITS`` (万人, 亿元, 万元, %, 平方公里, 天, 个, 家, 万吨,
     万头, 万羽, 小时, 周年, 年, 亿 …), optionally with 余/多 between number and unit (300余万人) and a bound
@@ -46,7 +45,8 @@ Year
   figures after that mention are 2025 (estimated) values. Without a mention: "十五五" in parts 2–13 (the
   whole proposal is the 十五五 plan), "" in the preamble. Two refinements:
   * a figure framed by 年均/累计 in a result context is a whole-period figure: year "十四五";
-  * "由X调整为Y": X is the starting value of the period, not a 2025 value: year "" (Y keeps 2025).
+  * "由X调整为Y": X is the starting value of the period, not a 2025 value: year "" (Y keeps 2025);
+    X's row reads as the whole change (``Target.reading``: 由X调整为Y), never as "由X" alone.
 Kind
   From the year: ≤2025 or 十四五 -> "result"; 2026–2030 or 十五五 -> "goal"; ≥2031 -> "vision"; the
   baseline X of "由X调整为Y" -> "result". "other" for figures that are neither achievements nor targets of
@@ -96,6 +96,18 @@ class Target:
     def label(self) -> str:
         """The unit's citation label: '7' -> 第7条; the stored label for other layouts and documents."""
         return self.unit_label or ref_label(self.ref)
+
+    @property
+    def reading(self) -> str:
+        """How the plan states the figure, verbatim from ``sentence`` (the one wording every view uses): linking
+        word and figure ("突破33万人", "65%以上"); a change's start reads as the whole change ("由X调整为Y")."""
+        s, q = self.sentence, self.qualifier
+        at = s.find(q + self.figure) if q else -1
+        end = at + len(q) + len(self.figure)
+        while q == "由" and at >= 0 and end < len(s) and s[end] not in CLAUSE_ENDS:
+            end += 1
+        return s[at:end] if at >= 0 else self.figure
+
 
 # --------------------------------------------------------------------------- figures
 
@@ -371,18 +383,14 @@ def extract_targets(units: list[Unit]) -> list[Target]:
 
 
 def targets_to_rows(targets: Iterable[Target]) -> list[dict]:
-    """JSON-able rows; ``ref`` follows the project's JSON convention (7, "P3") and ``label`` is added."""
+    """JSON-able rows; ``ref`` follows the project's JSON convention (7, "P3"); ``label`` and ``reading`` added."""
     rows = []
     for t in targets:
         row = asdict(t)
         row["ref"] = ref_to_json(t.ref)
-        row["label"] = t.label
+        row["label"], row["reading"] = t.label, t.reading
         rows.append(row)
     return rows
-
-
-def _pad(s: str, width: int) -> str:
-    return s + " " * (width - wcswidth(s))
 
 
 def format_table(targets: Iterable[Target], kind: str | None = None) -> str:
@@ -392,9 +400,9 @@ def format_table(targets: Iterable[Target], kind: str | None = None) -> str:
     rows = [t for t in targets if kind is None or t.kind == kind]
     header = ("条款", "类别", "年份", "指标", "数值", "单位", "限定", "原文")
     body = [(t.label, KIND_LABELS[t.kind], t.year or "—", t.indicator, t.value, t.unit or "—",
-             t.qualifier or "—", t.figure) for t in rows]
+             t.qualifier or "—", t.reading) for t in rows]
     widths = [max(wcswidth(r[i]) for r in [header, *body]) for i in range(len(header))]
-    lines = ["  ".join(_pad(c, w) for c, w in zip(r, widths)).rstrip() for r in [header, *body]]
+    lines = ["  ".join(c + " " * (w - wcswidth(c)) for c, w in zip(r, widths)).rstrip() for r in [header, *body]]
     lines.insert(1, "  ".join("-" * w for w in widths))
     lines.append(f"({len(rows)} 项)")
     return "\n".join(lines)

@@ -195,7 +195,7 @@ def test_target_rows_filter_by_kind_and_keyword(tmp_path):
     assert [r[0] for r in render.target_rows(targets, "result")] == ["地区生产总值"]
     assert [r[0] for r in render.target_rows(targets, "", "ＧＤＰ")] == []
     assert [r[0] for r in render.target_rows(targets, "", "生产总值")] == ["地区生产总值"]
-    assert render.target_rows(targets)[0] == ["城市人口", "33万人", "突破", "2030", "目标", "第7条", "城市人口突破33万人。"]
+    assert render.target_rows(targets)[0] == ["城市人口", "33万人", "突破33万人", "2030", "目标", "第7条", "城市人口突破33万人。"]
     targets.append(_target("森林覆盖率", "result", "十四五"))
     assert [r[3] for r in render.target_rows(targets, sort="按年份")] == ["2025", "十四五", "2030"]
     assert [r[4] for r in render.target_rows(targets, sort="kind")] == ["成果", "成果", "目标"]

@@ -118,7 +118,7 @@ def test_targets_table_and_csv(browser_page, tmp_path):
     page.wait_for_function(f"!document.querySelector('#target-count').innerText.includes('共 {total} ')")
     count = number()
     assert 0 < count < total
-    kinds = page.locator("#targets-table .virtual-row .body-cell:nth-child(5)").all_inner_texts()
+    kinds = page.locator("#targets-table td.kind").all_inner_texts()
     assert kinds and {k.strip() for k in kinds} == {"目标"}
 
     page.screenshot(path=str(SHOTS / "6-targets.png"))

@@ -84,6 +84,23 @@ def test_industry_structure_from_to(targets):
     ]
 
 
+def test_a_change_reads_as_the_plan_states_it(units, targets):
+    """由X调整为Y: the start reads as the whole change, never "由X" alone, and carries no year the plan does
+    not give; the CLI table and --json rows show that same reading."""
+    start, end = [t for t in targets if t.indicator == "三次产业结构"]
+    assert start.reading == "由13.1:35.2:51.7调整为9.5:35:55.5" and start.year == ""
+    assert end.reading == "调整为9.5:35:55.5"
+    text = next(u.text for u in units if u.ref == "1")
+    assert "三次产业结构由13.1:35.2:51.7调整为9.5:35:55.5" in text
+    assert all(t.reading in t.sentence for t in targets)
+    line = next(ln for ln in format_table(targets).splitlines() if "13.1:35.2:51.7" in ln)
+    assert "由13.1:35.2:51.7调整为9.5:35:55.5" in line and "2025" not in line and "2030" not in line
+    row = next(r for r in targets_to_rows(targets) if r["qualifier"] == "由")
+    assert row["reading"] == "由13.1:35.2:51.7调整为9.5:35:55.5" and row["year"] == ""
+    assert one(targets, indicator="城市人口", ref="7").reading == "突破33万人"
+    assert one(targets, indicator="森林覆盖率").reading == "65%以上"
+
+
 def test_period_figures_and_bounds(targets):
     growth = one(targets, indicator="规上工业总产值年均增长")
     assert (growth.value, growth.unit, growth.year, growth.kind) == ("13", "%", "十四五", "result")

@@ -30,11 +30,15 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def chip(ref: str, label: str | None = None, doc_id: str = "", turn: int | None = None) -> str:
-    """A clickable citation chip that opens ``ref`` in the evidence panel."""
+def chip(ref: str, label: str | None = None, doc_id: str = "", turn: int | None = None, cls: str = "",
+         body_html: str | None = None, title: str = "查看原文") -> str:
+    """A clickable citation chip that opens ``ref`` in the evidence panel; ``cls`` adds classes and
+    ``body_html`` (markup built from escaped text only) replaces the label as its content (a chart bar)."""
     turn_attr = f' data-turn="{int(turn)}"' if turn is not None else ""
-    return (f'<button type="button" class="cite-chip" data-ref="{esc(ref)}" data-doc="{esc(doc_id)}"'
-            f'{turn_attr} title="查看原文">{esc(label or ref_label(ref))}</button>')
+    classes = esc(f"cite-chip {cls}".strip())
+    body = body_html if body_html is not None else esc(label or ref_label(ref))
+    return (f'<button type="button" class="{classes}" data-ref="{esc(ref)}" data-doc="{esc(doc_id)}"'
+            f'{turn_attr} title="{esc(title)}">{body}</button>')
 
 
 Labels = dict[str, tuple[str, str]]           # citation label -> (ref, doc_id), e.g. 《简称》第3条 -> ("3", "x")
@@ -316,27 +320,32 @@ def _year_key(year: str) -> int:
     return int(year) if year.isdigit() else PERIOD_YEARS.get(year, 9999)
 
 
-def target_rows(targets: Iterable[Target], kind: str = "", keyword: str = "", sort: str = "ref") -> list[list[str]]:
-    """Rows of the targets table, filtered by kind (result/goal/vision/other or its label) and keyword,
+def select_targets(targets: Sequence[Target], kind: str = "", keyword: str = "", sort: str = "ref") -> list[int]:
+    """Indices of the rows of ``targets`` kept by kind (result/goal/vision/other or its label) and keyword,
     in plan order or sorted by year ("十四五" counts as 2025, "十五五" as 2030) or kind."""
     labels_to_kind = {v: k for k, v in KIND_LABELS.items()}
     kind = labels_to_kind.get(kind, kind)
     key = normalize(keyword or "").strip()
-    kept = []
-    for t in targets:
-        if kind and kind != "all" and t.kind != kind:
-            continue
-        row = [t.indicator, t.figure, t.qualifier, t.year, KIND_LABELS.get(t.kind, t.kind), t.label, t.sentence]
-        if key and key not in normalize(" ".join(row)):
-            continue
-        kept.append((t, row))
+    kept = [i for i, t in enumerate(targets) if (not kind or kind == "all" or t.kind == kind)
+            and (not key or key in normalize(" ".join(target_row(t))))]
     sort = SORTS.get(sort, sort)
     if sort == "year":
-        kept.sort(key=lambda tr: _year_key(tr[0].year))
+        kept.sort(key=lambda i: _year_key(targets[i].year))
     elif sort == "kind":
         order = list(KIND_LABELS)
-        kept.sort(key=lambda tr: order.index(tr[0].kind) if tr[0].kind in order else len(order))
-    return [row for _, row in kept]
+        kept.sort(key=lambda i: order.index(targets[i].kind) if targets[i].kind in order else len(order))
+    return kept
+
+
+def target_row(t: Target) -> list[str]:
+    """One row as TARGET_HEADERS: indicator, figure, the plan's reading (突破33万人, 由X调整为Y), year, kind,
+    label, sentence."""
+    return [t.indicator, t.figure, t.reading, t.year, KIND_LABELS.get(t.kind, t.kind), t.label, t.sentence]
+
+
+def target_rows(targets: Sequence[Target], kind: str = "", keyword: str = "", sort: str = "ref") -> list[list[str]]:
+    """Rows of the targets table (the CSV: every row with its sentence), as ``select_targets`` keeps them."""
+    return [target_row(targets[i]) for i in select_targets(targets, kind, keyword, sort)]
 
 
 def write_csv(rows: Sequence[Sequence[str]], path: Path, headers: Sequence[str] = TARGET_HEADERS) -> Path:

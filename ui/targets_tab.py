@@ -1,4 +1,5 @@
-"""The 指标表 tab: the targets table, filtered by kind and keyword, sorted, downloadable as CSV."""
+"""The 指标表 tab: a chart of the indicators with both a 2025 value and a 2030 goal, and the targets table,
+filtered by kind and keyword, sorted, downloadable as CSV; bars and article chips open the article beside."""
 from __future__ import annotations
 
 import hashlib
@@ -6,13 +7,16 @@ import json
 
 import gradio as gr
 
-from ui import render
+from ui import render, targets_render
 from ui.state import UIContext
+from ui.widgets import SCROLL_JS, clickable, event_data
 
 KIND_CHOICES = ["全部", "成果", "目标", "远景", "其他"]
-COLUMN_WIDTHS = ["16%", "9%", "7%", "7%", "6%", "7%", "48%"]
 FOOTNOTE = ("成果：2025年及“十四五”时期已取得的成绩；目标：2030年及“十五五”时期要实现的目标；"
-            "远景：2035年远景；其他：纪念年份、所融入的外部产业规模等。")
+            "远景：2035年远景；其他：纪念年份、所融入的外部产业规模等。年份“—”：原文未给出年份"
+            "（如“由…调整为…”的起点）。同一原句中的指标归为一组，原句只列一次；下载的 CSV 每行都带原句。")
+EVIDENCE_HINT = ('<div class="unit-view empty"><p class="muted">点击图中的条形或表中的条文标签（如〔第7条〕），'
+                 '在此查看该条原文，指标所在的原句以高亮显示。</p></div>')
 
 
 class TargetHandlers:
@@ -28,31 +32,65 @@ class TargetHandlers:
         digest = hashlib.sha1(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()[:16]
         return str(render.write_csv(rows, self.ctx.files_dir / digest / "黔江十五五建议-指标表.csv"))
 
+    def table(self, kind: str, keyword: str, sort: str) -> tuple[str, str, list[list[str]]]:
+        """(table HTML, count line, CSV rows) for one kind (or 全部), keyword and sort order."""
+        targets = self.ctx.index.targets
+        selected = render.select_targets(targets, "" if kind == "全部" else kind, keyword, sort)
+        rows = [render.target_row(targets[i]) for i in selected]
+        return targets_render.render_table(targets, selected), f"共 {len(selected)} 项指标", rows
+
     def filter_targets(self, kind: str, keyword: str, sort: str) -> tuple:
-        """(table rows, count line, CSV download) for one kind (or 全部), keyword and sort order."""
-        rows = render.target_rows(self.ctx.index.targets, "" if kind == "全部" else kind, keyword, sort)
-        return rows, f"共 {len(rows)} 项指标", gr.DownloadButton(value=self.targets_csv(rows))
+        """(table HTML, count line, CSV download) for one kind (or 全部), keyword and sort order."""
+        html, count, rows = self.table(kind, keyword, sort)
+        return html, count, gr.DownloadButton(value=self.targets_csv(rows))
+
+    def chart(self) -> str:
+        """The chart of every indicator with a 2025 value and a 2030 goal (UISettings bound its size)."""
+        settings = self.ctx.settings
+        return targets_render.render_chart(self.ctx.index.targets, settings.chart_max_indicators,
+                                           settings.chart_bar_px)
+
+    def open_unit(self, evt: gr.EventData) -> str:
+        """The clicked bar's or chip's article, the sentence of its row (``data-turn``) highlighted."""
+        data = event_data(evt)
+        ref, doc_id, turn = str(data.get("ref", "")), data.get("doc") or None, str(data.get("turn", ""))
+        unit = self.ctx.index.unit(ref, doc_id)
+        targets = self.ctx.index.targets
+        row = targets[int(turn)] if turn.isdigit() and int(turn) < len(targets) else None
+        if unit is None or row is None or row.ref != ref:
+            return render.render_unit(unit)
+        return render.render_unit(unit, [row.sentence], note=f"高亮部分为“{row.indicator} {row.reading}”所在的原句。")
 
 
-def build_targets_tab(ctx: UIContext) -> None:
-    """Lay out the 指标表 tab inside the current gr.Tabs and wire its events."""
+def build_targets_tab(ctx: UIContext) -> TargetHandlers:
+    """Lay out the 指标表 tab inside the current gr.Tabs and wire its events; returns its handlers."""
     handlers = TargetHandlers(ctx)
+    height = ctx.settings.targets_panel_px
     with gr.Tab("指标表", id="targets"):
-        rows0 = render.target_rows(ctx.index.targets)
-        with gr.Row(equal_height=True):
-            kind = gr.Radio(KIND_CHOICES, value="全部", label="类别", scale=3, elem_id="target-kind")
-            tkey = gr.Textbox(label="关键词", placeholder="指标或原句中的词，如：人口", scale=2,
-                              elem_id="target-keyword")
-            tsort = gr.Dropdown(list(render.SORTS), value="按条文顺序", label="排序", scale=1,
-                                min_width=140, elem_id="target-sort")
-        with gr.Row(equal_height=True, elem_classes="count-row"):
-            count = gr.Markdown(f"共 {len(rows0)} 项指标", elem_id="target-count")
-            csv_button = gr.DownloadButton(
-                "下载 CSV（Excel 可直接打开）", size="sm", scale=0, min_width=220, elem_id="target-csv",
-                value=handlers.targets_csv(rows0))
-        table = gr.Dataframe(rows0, headers=render.TARGET_HEADERS, interactive=False, wrap=True,
-                             max_height=620, elem_id="targets-table", column_widths=COLUMN_WIDTHS)
-        gr.Markdown(FOOTNOTE, elem_classes="footnote")
+        html0, count0, rows0 = handlers.table("全部", "", "按条文顺序")
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3, min_width=560):
+                chart = clickable(handlers.chart(), elem_id="targets-chart")
+                with gr.Row(equal_height=True):
+                    kind = gr.Radio(KIND_CHOICES, value="全部", label="类别", scale=3, elem_id="target-kind")
+                    tkey = gr.Textbox(label="关键词", placeholder="指标或原句中的词，如：人口", scale=2,
+                                      elem_id="target-keyword")
+                    tsort = gr.Dropdown(list(render.SORTS), value="按条文顺序", label="排序", scale=1,
+                                        min_width=140, elem_id="target-sort")
+                with gr.Row(equal_height=True, elem_classes="count-row"):
+                    count = gr.Markdown(count0, elem_id="target-count")
+                    csv_button = gr.DownloadButton(
+                        "下载 CSV（Excel 可直接打开）", size="sm", scale=0, min_width=220, elem_id="target-csv",
+                        value=handlers.targets_csv(rows0))
+                table = clickable(html0, elem_id="targets-table", max_height=height)
+                gr.Markdown(FOOTNOTE, elem_classes="footnote")
+            with gr.Column(scale=2, min_width=360, elem_classes="targets-side"):
+                gr.Markdown("#### 原文")
+                evidence = gr.HTML(EVIDENCE_HINT, elem_id="targets-evidence", js_on_load=SCROLL_JS,
+                                   max_height=height)
     for trigger in (kind.change, tkey.submit, tkey.change, tsort.change):
         trigger(handlers.filter_targets, [kind, tkey, tsort], [table, count, csv_button], concurrency_limit=None,
                 show_progress="hidden")
+    for panel in (chart, table):
+        panel.click(handlers.open_unit, None, evidence, concurrency_limit=None, show_progress="hidden")
+    return handlers

@@ -15,7 +15,7 @@ from ingest.targets import KIND_LABELS, Target
 from ingest.text.normalize import normalize
 
 from chat.answer import Answer
-from chat.briefing.build import BOUNDS, EAST_ASIAN_BODY_FONT, EAST_ASIAN_HEADING_FONT, FINAL_NOTE, LATIN_FONT, Briefing, build_briefing
+from chat.briefing.build import EAST_ASIAN_BODY_FONT, EAST_ASIAN_HEADING_FONT, FINAL_NOTE, LATIN_FONT, Briefing, build_briefing
 from chat.inputs import QuestionError, clean_question
 
 
@@ -34,9 +34,7 @@ def _year_text(t: Target, unit_text: str) -> str:
 
 
 def _value_text(t: Target) -> str:
-    if t.qualifier and t.qualifier not in BOUNDS and t.qualifier not in t.figure:
-        return f"{t.qualifier}{t.figure}"
-    return t.figure
+    return t.reading                                  # the plan's wording: 突破33万人, 由X调整为Y
 
 
 def target_rows(b: Briefing) -> list[tuple[str, str, str, str, str]]:

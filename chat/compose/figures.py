@@ -236,8 +236,8 @@ class FigureAnswerer:
         if when and row.year not in unit.text:
             when = ""
         qualifier = row.qualifier if row.qualifier not in ("以上", "以下", "余", "由") else ""
-        if row.qualifier == "由":
-            return f"{row.indicator}由{row.figure}调整。"
+        if row.qualifier == "由":                     # the start of a change reads as the whole change
+            return f"{row.indicator}{row.reading}。"
         return f"{when}{row.indicator}{qualifier}{row.figure}。"
 
     def from_rows(self, rows: list[Target]) -> Draft:
