@@ -165,6 +165,8 @@ def ask(page, question: str) -> float:
     done = "#transcript .answer-meta, #transcript .answer.error"
     n, asked = page.locator(done).count(), page.locator("#transcript .msg.user").count()
     box = page.locator("#question textarea")
+    if not box.is_visible():                         # another test file left the page on another tab
+        page.get_by_role("tab", name="智能问答").click()
     box.fill(question)
     box.press("Enter")
     try:

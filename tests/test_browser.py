@@ -25,6 +25,12 @@ from browser_support import (
 
 pytestmark = BROWSER_SKIP
 
+
+@pytest.fixture(autouse=True)
+def _chat_tab_first(browser_page):
+    """Each test starts on 智能问答: the page is shared with the other browser test files."""
+    browser_page["page"].get_by_role("tab", name="智能问答").click()
+
 def test_chat_answer_chips_and_evidence(browser_page):
     page = browser_page["page"]
     page.screenshot(path=str(SHOTS / "1-chat-empty.png"))
