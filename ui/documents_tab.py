@@ -18,6 +18,7 @@ from ui.reindex import Reindexer
 from ui.state import UIContext
 
 HEADERS = ["文件", "标题", "简称", "版式", "单元数", "状态", "说明"]
+COLUMN_WIDTHS = ["20%", "24%", "11%", "7%", "6%", "10%", "22%"]
 HELP = ("支持 .txt（UTF-8 或 GB18030）、.md、.docx 和带文字层的 .pdf（扫描件须先做 OCR）。版式（建议、纲要、方案、"
         "Word 标题样式或按段落）自动识别，标题、简称和通过日期取自正文，同名 .meta.json 可覆盖。添加或删除后自动重建索引，"
         "建成之前问答仍使用原有文档。")
@@ -140,7 +141,7 @@ def build_documents_tab(ctx: UIContext, admins: frozenset[str] | None) -> Docume
                 remove = gr.Button("删除并重建索引", variant="stop", elem_id="doc-remove")
         status = gr.HTML("", elem_id="doc-status")
         table = gr.Dataframe(value=handlers.rows(), headers=HEADERS, interactive=False, wrap=True,
-                             elem_id="doc-table")
+                             column_widths=COLUMN_WIDTHS, elem_id="doc-table")
     add.click(handlers.add, upload, [status, table, choice], concurrency_limit=1)
     remove.click(handlers.remove, choice, [status, table, choice], concurrency_limit=1)
     return handlers
