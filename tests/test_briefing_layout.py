@@ -30,8 +30,11 @@ def east_asia(style) -> str:
     return style.element.rPr.rFonts.get(qn("w:eastAsia"))
 
 
-def close(length, expected, tolerance=Mm(0.2)) -> bool:
-    return abs(int(length) - int(expected)) <= tolerance
+TOLERANCE = Mm(0.2)
+
+
+def close(length, expected) -> bool:
+    return abs(int(length) - int(expected)) <= TOLERANCE
 
 
 @pytest.fixture(scope="module")

@@ -31,7 +31,14 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from chat.answer import Answer
-from chat.briefing.select import Candidate, article_sentences, coverage, relevance, topic_candidates, topic_terms, unit_positions
+from chat.briefing.select import (
+    Candidate,
+    article_sentences,
+    relevance,
+    topic_candidates,
+    topic_terms,
+    unit_positions,
+)
 from chat.compose.verify import numbers_in
 from chat.inputs import QuestionError, clean_question
 from config import BriefingSettings
@@ -255,7 +262,7 @@ def _verbatim_in(unit: Unit, text: str) -> list[str]:
     return [p for p in pieces if len(p) > 1 and p in unit.text]
 
 
-def _assemble(assistant: "Assistant", cands: dict[int, Candidate], qa: list[tuple[str, Answer]],
+def _assemble(assistant: Assistant, cands: dict[int, Candidate], qa: list[tuple[str, Answer]],
               summary: list[str], terms: list[str], label: str, title_topic: str | None,
               plain_title: str = "") -> Briefing:
     """The Briefing of ``cands`` (plan order), with ``summary`` and ``qa`` as given: excerpts leave out
@@ -296,7 +303,7 @@ def _cite_answer(index, cands: dict[int, Candidate], answer: Answer, max_points:
             cand.spans.append(span)
 
 
-def briefing_from_answers(assistant: "Assistant", qa: list[tuple[str, Answer]],
+def briefing_from_answers(assistant: Assistant, qa: list[tuple[str, Answer]],
                           topic: str = CONVERSATION_TOPIC) -> Briefing:
     """A briefing of questions already answered (a conversation): the questions with their verified
     answers as given, the articles they cite with what the answers do not quote, and their figures."""
@@ -306,7 +313,7 @@ def briefing_from_answers(assistant: "Assistant", qa: list[tuple[str, Answer]],
     return _assemble(assistant, cands, list(qa), [], [], topic, None, plain_title=topic)
 
 
-def build_briefing(assistant: "Assistant", topic: str | None = None, questions: list[str] | None = None,
+def build_briefing(assistant: Assistant, topic: str | None = None, questions: list[str] | None = None,
                    backend: str = "extractive") -> Briefing:
     """A briefing on a topic (all articles that name it or are retrieved for it), on a list of
     questions (each verified answer, the articles it cites), or both."""

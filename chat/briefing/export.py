@@ -12,14 +12,27 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ingest.targets import KIND_LABELS, Target
-from ingest.text.normalize import normalize
-
 from chat.answer import Answer
-from chat.briefing.build import ALL_QUOTED, BOUNDS, FINAL_NOTE, Briefing, BriefingSection, build_briefing
-from chat.briefing.layout import add_table, add_title_block, chinese_date, new_document, section_number, subsection_number
+from chat.briefing.build import (
+    ALL_QUOTED,
+    BOUNDS,
+    FINAL_NOTE,
+    Briefing,
+    BriefingSection,
+    build_briefing,
+)
+from chat.briefing.layout import (
+    add_table,
+    add_title_block,
+    chinese_date,
+    new_document,
+    section_number,
+    subsection_number,
+)
 from chat.inputs import QuestionError, clean_question
 from config import SETTINGS, BriefingSettings
+from ingest.targets import KIND_LABELS, Target
+from ingest.text.normalize import normalize
 
 ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 

@@ -59,7 +59,7 @@ def article_sentences(unit: Unit) -> list[tuple[int, int]]:
     return [(s, e) for s, e in sentence_spans(unit.text, 10_000) if not _is_title_sentence(unit, s, e)]
 
 
-def _topic_runs(assistant: "Assistant", topic: str) -> list[str]:
+def _topic_runs(assistant: Assistant, topic: str) -> list[str]:
     """The topic's content words, merged where they are adjacent in the topic (量子+计算 -> 量子计算),
     so that coverage is measured on the phrase and not on its common halves."""
     norm = normalize(topic)
@@ -78,7 +78,7 @@ def _topic_runs(assistant: "Assistant", topic: str) -> list[str]:
     return runs or [norm.strip()]
 
 
-def topic_keys(assistant: "Assistant", topic: str, expansions: list[str]) -> set[str]:
+def topic_keys(assistant: Assistant, topic: str, expansions: list[str]) -> set[str]:
     """Character bigrams of the topic's content phrases and of its expansions (short words kept whole)."""
     keys: set[str] = set()
     for word in _topic_runs(assistant, topic) + [normalize(e) for e in expansions]:
@@ -93,7 +93,7 @@ def coverage(text: str, keys: set[str]) -> float:
     return sum(1 for k in keys if k in norm) / len(keys) if keys else 0.0
 
 
-def _sentence_scores(assistant: "Assistant", cand: Candidate, retrieval, keys: set[str]) -> dict[tuple[int, int], float]:
+def _sentence_scores(assistant: Assistant, cand: Candidate, retrieval, keys: set[str]) -> dict[tuple[int, int], float]:
     """Score of each sentence: best dense cosine of its passages and its overlap, scored as the composer does."""
     passages = [(pid, p) for pid, p in enumerate(assistant.index.passages) if p.unit == cand.idx]
     floor = min(retrieval.passage_scores.values(), default=0.0)
@@ -106,7 +106,7 @@ def _sentence_scores(assistant: "Assistant", cand: Candidate, retrieval, keys: s
     return scores
 
 
-def _pick_points(assistant: "Assistant", cand: Candidate, terms: list[str], retrieval, keys: set[str]) -> list[tuple[int, int]]:
+def _pick_points(assistant: Assistant, cand: Candidate, terms: list[str], retrieval, keys: set[str]) -> list[tuple[int, int]]:
     settings: BriefingSettings = assistant.settings.briefing
     text = cand.unit.text
     scores = _sentence_scores(assistant, cand, retrieval, keys)
@@ -123,7 +123,7 @@ def _pick_points(assistant: "Assistant", cand: Candidate, terms: list[str], retr
     return chosen
 
 
-def topic_terms(assistant: "Assistant", topic: str) -> tuple[str, list[str]]:
+def topic_terms(assistant: Assistant, topic: str) -> tuple[str, list[str]]:
     """The topic as the plan would write it, and further terms to look for: the plan's terms for its
     everyday words (colloquial.tsv), and its content phrases when the topic has words around them
     (发展低空经济 -> 低空经济)."""
@@ -133,7 +133,7 @@ def topic_terms(assistant: "Assistant", topic: str) -> tuple[str, list[str]]:
     return whole, [t for t in dict.fromkeys(extra) if t and t != whole]
 
 
-def topic_candidates(assistant: "Assistant", topic: str, doc_id: str | None = None):
+def topic_candidates(assistant: Assistant, topic: str, doc_id: str | None = None):
     """Relevant units for a topic (see the module docstring) and the out-of-scope word, if any."""
     index, settings = assistant.index, assistant.settings.briefing
     pos = unit_positions(index)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.text.refs import marker_of
-
 from chat.briefing.export import _atomic_write
 from chat.briefing.layout import set_fonts
 from chat.study.items import QuizItem
+from ingest.text.refs import marker_of
 
 TITLE = "学习测验"
 KEY_TITLE = "参考答案"
