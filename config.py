@@ -114,8 +114,8 @@ class VerifySettings:
 
 @dataclass(frozen=True)
 class BriefingSettings:
-    """Policy briefings on a topic (chat/briefing/build.py): which articles take part and how many of their
-    sentences are quoted. Scores are fused (min-max) retrieval scores, or sentence scores as in
+    """Policy briefings (chat/briefing/): which articles take part, how many of their sentences are quoted,
+    what 相关条文 shows, and the official layout of the Word file. Scores are fused (min-max) retrieval scores, or sentence scores as in
     AnswerSettings (without the unit term)."""
 
     max_points: int = 4                 # key sentences per article
@@ -125,6 +125,33 @@ class BriefingSettings:
     retrieval_max_units: int = 6        # retrieved-only units added at most
     min_coverage: float = 0.6           # share of the topic's bigrams a retrieved-only unit must contain
     extra_point_ratio: float = 0.8      # a sentence without the topic term needs this share of the unit's best
+    # 相关条文 shows each article's text less what the summary or the answers already quote:
+    excerpt_max_chars: int = 600        # an article up to this long is shown whole (less those sentences);
+                                        # a longer one: the paragraphs holding its key points
+    excerpt_context: int = 1            # of a paragraph that long: the sentences either side of each point
+    # The Word layout (chat/briefing/layout.py), after GB/T 9704-2012 (党政机关公文格式). Each font is a list:
+    # the first name is the official one and is what the document names (w:eastAsia); the others are
+    # fallbacks, and the first of them installed on this machine (fc-list :lang=zh), else fallback_font, is
+    # written as that font's w:altName in the document's font table, which Word and WPS use when the
+    # official font is missing.
+    page_mm: tuple[float, float] = (210.0, 297.0)   # A4 (width, height)
+    margin_top_cm: float = 3.7
+    margin_bottom_cm: float = 3.5
+    margin_left_cm: float = 2.8
+    margin_right_cm: float = 2.6
+    title_fonts: tuple[str, ...] = ("方正小标宋简体", "方正小标宋_GBK", "华文中宋", "宋体")
+    heading_fonts: tuple[str, ...] = ("黑体", "SimHei")             # 一、二、三、
+    subheading_fonts: tuple[str, ...] = ("楷体_GB2312", "楷体", "KaiTi")  # （一）（二）
+    body_fonts: tuple[str, ...] = ("仿宋_GB2312", "仿宋", "FangSong")
+    page_number_fonts: tuple[str, ...] = ("宋体", "SimSun")
+    fallback_font: str = "WenQuanYi Micro Hei"  # installed with the browser tests' CJK font
+    latin_font: str = "Times New Roman"          # digits and Latin letters (w:ascii, w:hAnsi)
+    title_pt: float = 22.0              # 2号
+    heading_pt: float = 16.0            # 3号 (headings and subheadings)
+    body_pt: float = 16.0               # 3号
+    table_pt: float = 12.0              # 小4号: the five-column targets table
+    page_number_pt: float = 14.0        # 4号, as “— 1 —” centred in the footer
+    line_spacing_pt: float = 28.0       # fixed line pitch: 22 lines on an A4 page within these margins
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ class BriefingHandlers:
         name = "专题简报" + ("-" + re.sub(r"[^\w-]", "", topic)[:20] if (topic or "").strip() else "")
         md_path = folder / f"{name}.md"
         md_path.write_text(md, encoding="utf-8")
-        docx_path = to_docx(brief, folder / f"{name}.docx")
+        docx_path = to_docx(brief, folder / f"{name}.docx", self.ctx.assistant.settings.briefing)
         return (render.safe_markdown(md), gr.DownloadButton(value=str(md_path), interactive=True),
                 gr.DownloadButton(value=str(docx_path), interactive=True))
 

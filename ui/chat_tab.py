@@ -9,8 +9,9 @@ import gradio as gr
 
 from chat.inputs import QuestionError
 from ui import render
+from ui.chat_export import ExportWidgets, export_row, wire_export
 from ui.state import UIContext, new_session
-from ui.widgets import BACKENDS, BOTTOM_JS, SCROLL_JS, clickable, event_data
+from ui.widgets import BACKENDS, BOTTOM_JS, COPY_JS, SCROLL_JS, clickable, event_data
 
 EXAMPLES = [
     "2030年城市人口目标是多少？",
@@ -99,13 +100,14 @@ class ChatWidgets:
     examples: list[gr.Button]
     evidence: gr.HTML
     retrieved: gr.HTML
+    export: ExportWidgets
 
 
 def _layout() -> ChatWidgets:
     """Conversation, question box and controls on the left; evidence and retrieved units on the right."""
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=420):
-            transcript = clickable(render.render_transcript([]), BOTTOM_JS, elem_id="transcript",
+            transcript = clickable(render.render_transcript([]), BOTTOM_JS + COPY_JS, elem_id="transcript",
                                    max_height=640, min_height=360)
             with gr.Row(equal_height=True):
                 question = gr.Textbox(show_label=False, placeholder=PLACEHOLDER, lines=1, max_lines=4, scale=8,
@@ -114,6 +116,7 @@ def _layout() -> ChatWidgets:
             with gr.Row(equal_height=False, elem_classes="controls-row"):
                 backend = gr.Radio(BACKENDS, value="extractive", label="回答方式", scale=4, elem_id="backend")
                 reset = gr.Button("清空对话", size="sm", scale=0, min_width=96, elem_id="reset")
+            export = export_row()
             gr.Markdown("**示例问题**", elem_classes="examples-title")
             with gr.Row(elem_classes="examples"):
                 examples = [gr.Button(q, size="sm", elem_classes="example") for q in EXAMPLES]
@@ -122,7 +125,7 @@ def _layout() -> ChatWidgets:
             evidence = clickable(render.evidence_placeholder(), SCROLL_JS, elem_id="evidence", max_height=520)
             gr.Markdown("#### 检索到的相关条文")
             retrieved = clickable(render.render_retrieved(None, {}), elem_id="retrieved")
-    return ChatWidgets(transcript, question, send, backend, reset, examples, evidence, retrieved)
+    return ChatWidgets(transcript, question, send, backend, reset, examples, evidence, retrieved, export)
 
 
 def build_chat_tab(ctx: UIContext, session: gr.State) -> ChatWidgets:
@@ -141,4 +144,6 @@ def build_chat_tab(ctx: UIContext, session: gr.State) -> ChatWidgets:
     for html in (w.transcript, w.retrieved):
         html.click(handlers.open_evidence, session, [w.evidence, w.retrieved], concurrency_limit=None,
                    show_progress="hidden")
+    wire_export(ctx, w.export, session, [w.question.submit, w.send.click, w.reset.click]
+                + [b.click for b in w.examples])
     return w

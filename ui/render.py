@@ -95,16 +95,23 @@ def answer_body(text: str, turn: int | None = None, labels: Labels | None = None
     return "".join(parts)
 
 
+def copy_button(text: str) -> str:
+    """A button that copies ``text`` (an answer's plain text, citation markers included) to the clipboard;
+    the text rides in ``data-copy`` and the transcript's page script (widgets.COPY_JS) does the copying."""
+    return (f'<button type="button" class="copy-answer" data-copy="{esc(text)}" '
+            f'title="复制回答全文（含出处标注）">复制</button>')
+
+
 def render_meta(answer: Answer, requested: str | None = None) -> str:
-    """HTML line under an answer: the backend that answered (and the one asked for, when it fell back)
-    and the total time in seconds (from ``answer.timings_ms["total"]``)."""
+    """HTML line under an answer: the backend that answered (and the one asked for, when it fell back),
+    the total time in seconds (from ``answer.timings_ms["total"]``) and the copy button."""
     used = BACKEND_LABELS.get(answer.backend, answer.backend)
     note = ""
     if requested and requested != answer.backend:
         note = f"（所选：{esc(BACKEND_LABELS.get(requested, requested))}）"
     seconds = answer.timings_ms.get("total", 0.0) / 1000
     return (f'<div class="answer-meta"><span class="backend">回答方式：{esc(used)}{note}</span>'
-            f'<span class="timing">用时 {seconds:.2f} 秒</span></div>')
+            f'<span class="timing">用时 {seconds:.2f} 秒</span>{copy_button(answer.answer)}</div>')
 
 
 def render_notices(notices: Sequence[str]) -> str:

@@ -52,6 +52,41 @@ watch('value', () => {
 });
 """
 
+# The copy button of an answer puts its data-copy text on the clipboard: the Clipboard API where the page
+# is a secure context (https, or http on localhost), else a hidden textarea and execCommand('copy').
+COPY_JS = """
+element.addEventListener('click', (e) => {
+  const btn = e.target.closest('button.copy-answer');
+  if (!btn || !element.contains(btn)) return;
+  e.preventDefault();
+  e.stopPropagation();
+  const text = btn.dataset.copy || '';
+  const done = (ok) => {
+    btn.textContent = ok ? '已复制' : '复制失败';
+    btn.classList.toggle('copied', ok);
+    setTimeout(() => { btn.textContent = '复制'; btn.classList.remove('copied'); }, 1500);
+  };
+  const fallback = () => {
+    const area = document.createElement('textarea');
+    area.value = text;
+    area.setAttribute('readonly', '');
+    area.style.position = 'fixed';
+    area.style.opacity = '0';
+    document.body.appendChild(area);
+    area.select();
+    let ok = false;
+    try { ok = document.execCommand('copy'); } catch (err) { ok = false; }
+    area.remove();
+    done(ok);
+  };
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(text).then(() => done(true), fallback);
+  } else {
+    fallback();
+  }
+});
+"""
+
 
 def clickable(value: str = "", extra_js: str = "", **kw) -> gr.HTML:
     """An HTML panel whose chips and outline items fire a 'click' event carrying {ref, doc, turn};

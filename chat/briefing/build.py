@@ -3,31 +3,26 @@
     python -m chat brief "低空经济" --out brief.docx
     python -m chat brief --questions questions.txt --out brief.md
 
-Which articles belong to a topic (deterministic, explainable):
+Which articles belong to a topic and which of their sentences are key points: chat/briefing/select.py.
+With no article for the topic, the briefing says plainly 建议原文未涉及“…” and has no sections.
+A briefing can also be made from questions (each asked and verified) or from answers already given
+(the web chat's "export this conversation"): the articles are then the ones the answers cite.
 
-1. *Mentions*: every unit whose normalised text contains the topic term, or one of the plan terms
-   that ``colloquial.tsv`` maps the topic's everyday words to (看病 -> 就医, 医疗, 诊疗). All of them,
-   not only the top-k: a cadre must not miss an article that names the topic.
-2. *Retrieval*: the units the hybrid retriever ranks for the topic as a question, kept only when
-   (a) they are among the top ``retrieval_k``, (b) their fused score is at least ``retrieval_min_score``
-   and (c) they carry lexical evidence: at least ``min_coverage`` of the topic's character bigrams
-   (and expansions) occur in the unit. (c) keeps out units that are only semantically near a topic the
-   plan never names (量子计算, 地铁), where the dense score alone always produces *some* ranking.
-3. A topic the evidence puts out of scope (Assistant.out_of_scope: 地铁, 房价 …) adds no retrieved units;
-   with no mention either, the briefing says plainly 建议原文未涉及“…” and has no sections.
+The parts, each saying something the others do not (no sentence appears in two of them):
 
-Sections are listed in *plan order* (the order of the articles in the proposal): a briefing is read
-next to the original and its headings 第6条 → 第9条 → 第32条 follow the document's own structure
-(goals, then industry, then investment). Relevance order is kept where it matters: the summary takes
-the sections best ranked for the topic first.
+- 要点摘要: for the sections best ranked for the topic, one key sentence each, cited. Sentences an answer
+  of the 问答 part already quotes are left out. A briefing made only of questions has no summary: its
+  answers are the summary.
+- 问答: each question with its verified answer, as answered.
+- 相关条文: each article in *plan order* (a briefing is read next to the original, so its headings
+  第6条 → 第9条 → 第32条 follow the document's own structure), showing its text *less* the sentences
+  the summary or an answer already quotes (elisions marked ……): the whole article when it is up to
+  ``excerpt_max_chars`` long, else the ``excerpt_context`` sentences either side of each key point.
+- 相关指标: the figures of the key points, and every figure whose sentence names the topic, with year
+  and figure as the plan writes them.
 
-Key points of a unit are its own sentences, verbatim: those containing the topic (or an expansion)
-first, in text order, then the best-scoring others (dense cosine of the sentence with the topic plus
-bigram overlap) if they score close to the unit's best; at most ``max_points``. The article's bare
-title sentence is never a point (it is the heading). Nothing is paraphrased, so every figure in a
-briefing is a figure of a cited sentence; the targets table shows the figures of the quoted sentences
-and every figure whose sentence names the topic, with year and figure as the plan writes them.
-The limits and thresholds are the assistant's ``settings.briefing`` (config.BriefingSettings).
+Nothing is paraphrased, so every figure in a briefing is a figure of a cited sentence. The limits and
+thresholds are the assistant's ``settings.briefing`` (config.BriefingSettings).
 """
 from __future__ import annotations
 
@@ -36,34 +31,39 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from chat.answer import Answer
-from chat.compose.mentions import find_mentions
+from chat.briefing.select import (
+    Candidate,
+    article_sentences,
+    relevance,
+    topic_candidates,
+    topic_terms,
+    unit_positions,
+)
 from chat.compose.verify import numbers_in
 from chat.inputs import QuestionError, clean_question
 from config import BriefingSettings
-from ingest.lexical import bigrams
 from ingest.targets import Target, targets_to_rows
 from ingest.text.normalize import normalize
 from ingest.text.refs import MARKER_RE
-from ingest.text.sentences import sentence_spans
 from ingest.units import DocumentMeta, Unit
 
 if TYPE_CHECKING:
     from chat.pipeline import Assistant
 
 QA_TOPIC = "专题问答"
+CONVERSATION_TOPIC = "对话简报"
 NOT_COVERED = "建议原文未涉及“{topic}”。"
 FINAL_NOTE = "本材料摘自建议原文，引文均已核对。"
+ELISION = "……"
+ALL_QUOTED = "本条相关内容已在上文引用。"
 
 BOUNDS = ("以上", "以下", "以内", "左右", "余", "多")
-
-EAST_ASIAN_BODY_FONT = "宋体"
-EAST_ASIAN_HEADING_FONT = "黑体"
-LATIN_FONT = "Times New Roman"
 
 
 @dataclass
 class BriefingSection:
-    """One relevant article with its key sentences (each a verbatim substring of the unit text)."""
+    """One relevant article: its key sentences (each a verbatim substring of the unit text) and its
+    excerpt for 相关条文 (verbatim runs of its text joined by ……, none quoted elsewhere in the briefing)."""
 
     ref: str
     label: str
@@ -71,6 +71,7 @@ class BriefingSection:
     doc_id: str
     points: list[str]
     reason: str = ""                # why it is here: 提及“低空经济” / 与主题检索相关 / 问答引用
+    excerpt: str = ""               # "" when everything relevant is quoted above
 
     @property
     def marker(self) -> str:
@@ -85,10 +86,10 @@ class BriefingSection:
 
 @dataclass
 class Briefing:
-    """A topic briefing: summary lines, relevant articles, target rows and optional Q&A, with the
-    source document and generation date."""
+    """A briefing: summary lines, Q&A, relevant articles and target rows, with the source document and
+    generation date."""
 
-    topic: str                                  # the topic or "专题问答"
+    topic: str                                  # the topic, "专题问答" or "对话简报"
     generated: str                              # YYYY-MM-DD
     source: str                                 # document title + adoption date
     summary: list[str]                          # lines ending with 〔第N条〕, or the "未涉及" line
@@ -103,6 +104,13 @@ class Briefing:
         """Whether the plan treats the topic at all (at least one section)."""
         return bool(self.sections)
 
+    def parts(self) -> list[tuple[str, int]]:
+        """The briefing's parts in the order they are written, each with how many items it holds:
+        (要点摘要, lines), (问答, questions), (相关条文, articles), (相关指标, rows); empty parts left out."""
+        counts = [("要点摘要", len(self.summary)), ("问答", len(self.qa)), ("相关条文", len(self.sections)),
+                  ("相关指标", len(self.targets))]
+        return [(name, n) for name, n in counts if n]
+
     def to_json(self) -> dict:
         """JSON-able form for the web UI."""
         return {
@@ -115,139 +123,7 @@ class Briefing:
         }
 
 
-@dataclass
-class _Candidate:
-    idx: int                        # position in index.units
-    unit: Unit
-    terms: list[str]                # topic terms the unit mentions
-    rank: int | None                # retrieval rank for the topic
-    reason: str
-    spans: list[tuple[int, int]] = field(default_factory=list)
-
-
-def _unit_positions(index) -> dict[tuple[str, str], int]:
-    return {(u.doc_id, u.ref): i for i, u in enumerate(index.units)}
-
-
-def _is_title_sentence(unit: Unit, start: int, end: int) -> bool:
-    return start == 0 and unit.kind == "article" and end - start <= len(unit.title) + 6
-
-
-def _sentences(unit: Unit) -> list[tuple[int, int]]:
-    return [(s, e) for s, e in sentence_spans(unit.text, 10_000) if not _is_title_sentence(unit, s, e)]
-
-
-def _topic_runs(assistant: "Assistant", topic: str) -> list[str]:
-    """The topic's content words, merged where they are adjacent in the topic (量子+计算 -> 量子计算),
-    so that coverage is measured on the phrase and not on its common halves."""
-    norm = normalize(topic)
-    runs: list[str] = []
-    cursor, run_end = 0, -1
-    for word in assistant.retriever.analyzer.content_words(topic):
-        at = norm.find(word, cursor)
-        if at < 0:
-            runs.append(word)
-            continue
-        if at == run_end and runs:
-            runs[-1] += word
-        else:
-            runs.append(word)
-        cursor = run_end = at + len(word)
-    return runs or [norm.strip()]
-
-
-def _keys(assistant: "Assistant", topic: str, expansions: list[str]) -> set[str]:
-    """Character bigrams of the topic's content phrases and of its expansions (short words kept whole)."""
-    keys: set[str] = set()
-    for word in _topic_runs(assistant, topic) + [normalize(e) for e in expansions]:
-        grams = bigrams(word)
-        keys.update(grams if grams else [word])
-    return keys
-
-
-def _coverage(text: str, keys: set[str]) -> float:
-    norm = normalize(text)
-    return sum(1 for k in keys if k in norm) / len(keys) if keys else 0.0
-
-
-def _sentence_scores(assistant: "Assistant", cand: _Candidate, retrieval, keys: set[str]) -> dict[tuple[int, int], float]:
-    """Score of each sentence: best dense cosine of its passages and its overlap, scored as the composer does."""
-    passages = [(pid, p) for pid, p in enumerate(assistant.index.passages) if p.unit == cand.idx]
-    floor = min(retrieval.passage_scores.values(), default=0.0)
-    scores = {}
-    for s, e in _sentences(cand.unit):
-        dense = max((retrieval.passage_scores.get(pid, floor) for pid, p in passages
-                     if p.start >= s and p.end <= e), default=floor)
-        overlap = _coverage(cand.unit.text[s:e], keys)
-        scores[(s, e)] = assistant.composer.sentence_score(dense, overlap)
-    return scores
-
-
-def _pick_points(assistant: "Assistant", cand: _Candidate, terms: list[str], retrieval, keys: set[str]) -> list[tuple[int, int]]:
-    settings: BriefingSettings = assistant.settings.briefing
-    text = cand.unit.text
-    scores = _sentence_scores(assistant, cand, retrieval, keys)
-    norm_terms = [normalize(t) for t in terms if t]
-    with_term = [sp for sp in scores if any(t in normalize(text[sp[0]:sp[1]]) for t in norm_terms)]
-    chosen = with_term[:settings.max_points]
-    rest = sorted((sp for sp in scores if sp not in chosen), key=lambda sp: -scores[sp])
-    if rest:
-        best = max(scores[sp] for sp in (chosen or rest[:1]))
-        for sp in rest:
-            if len(chosen) >= settings.max_points or scores[sp] < settings.extra_point_ratio * best:
-                break
-            chosen.append(sp)
-    return chosen
-
-
-def _topic_terms(assistant: "Assistant", topic: str) -> tuple[str, list[str]]:
-    """The topic as the plan would write it, and further terms to look for: the plan's terms for its
-    everyday words (colloquial.tsv), and its content phrases when the topic has words around them
-    (发展低空经济 -> 低空经济)."""
-    whole = normalize(topic).strip().strip("“”\"'‘’《》")
-    extra = [normalize(e) for e in assistant.retriever.analyzer.expansions(topic)]
-    extra += [r for r in _topic_runs(assistant, topic) if len(r) >= 2]
-    return whole, [t for t in dict.fromkeys(extra) if t and t != whole]
-
-
-def _topic_candidates(assistant: "Assistant", topic: str, doc_id: str | None = None):
-    """Relevant units for a topic (see the module docstring) and the out-of-scope word, if any."""
-    index, settings = assistant.index, assistant.settings.briefing
-    pos = _unit_positions(index)
-    whole, expansions = _topic_terms(assistant, topic)
-    retrieval = assistant.retriever.search(topic, settings.retrieval_k, doc_id)
-    keys = _keys(assistant, topic, expansions)
-    ranks = {h.unit_idx: r for r, h in enumerate(retrieval.hits)}
-
-    cands: dict[int, _Candidate] = {}
-    for term in [whole, *expansions]:
-        for unit, _ in find_mentions(index, term, doc_id):
-            i = pos[(unit.doc_id, unit.ref)]
-            if i not in cands:
-                cands[i] = _Candidate(i, unit, [], ranks.get(i), f"提及“{term}”")
-            cands[i].terms.append(term)
-
-    out_of_scope = assistant.out_of_scope(topic, doc_id)
-    if out_of_scope is None:
-        added = 0
-        for rank, hit in enumerate(retrieval.hits):
-            if hit.unit_idx in cands or added >= settings.retrieval_max_units:
-                continue
-            if hit.score >= settings.retrieval_min_score and _coverage(hit.unit.text, keys) >= settings.min_coverage:
-                cands[hit.unit_idx] = _Candidate(hit.unit_idx, hit.unit, [], rank, "与主题检索相关")
-                added += 1
-    terms = [whole, *expansions]
-    for cand in cands.values():
-        cand.spans = _pick_points(assistant, cand, cand.terms or terms, retrieval, keys)
-    return [c for c in cands.values() if c.spans], out_of_scope
-
-
-def _relevance(cand: _Candidate) -> tuple:
-    """Summary order: units naming the topic before retrieved-only ones, then by retrieval rank (unranked last)."""
-    return (0 if cand.terms else 1, cand.rank is None, cand.rank or 0, cand.idx)
-
-
-def _section(cand: _Candidate, reason: str | None = None) -> BriefingSection:
+def _section(cand: Candidate, reason: str | None = None) -> BriefingSection:
     u = cand.unit
     return BriefingSection(u.ref, u.label, u.title, u.doc_id, [u.text[s:e] for s, e in cand.spans],
                            reason or cand.reason)
@@ -257,24 +133,29 @@ def _section_line(section: BriefingSection, point: str) -> str:
     return f"{section.label}（{section.title}）：{point}{section.marker}"
 
 
-def _per_section_summary(ordered: list[BriefingSection], max_lines: int) -> list[str]:
-    lines = [_section_line(s, s.points[0]) for s in ordered[:max_lines]]
-    if len(lines) == 1 and len(ordered[0].points) > 1:
-        lines.append(_section_line(ordered[0], ordered[0].points[1]))
+def _per_section_summary(ordered: list[BriefingSection], max_lines: int, quoted: str) -> list[str]:
+    """The first key point of each section, best ranked first, unless ``quoted`` (the answers) has it;
+    a second point of the only section when there is one."""
+    lines = []
+    for section in ordered:
+        fresh = [p for p in section.points if normalize(p) not in quoted]
+        if fresh and len(lines) < max_lines:
+            lines.append(_section_line(section, fresh[0]))
+    if len(lines) == 1 and len(ordered) == 1:
+        fresh = [p for p in ordered[0].points if normalize(p) not in quoted]
+        if len(fresh) > 1:
+            lines.append(_section_line(ordered[0], fresh[1]))
     return lines
 
 
-def _answer_lines(answer: Answer, allowed_labels: set[str], keys: set[str] = frozenset()) -> list[str]:
-    """Lines of a verified answer that end with citation markers, all of them to allowed units;
-    with ``keys``, the lines sharing most of them with the question come first (stable)."""
+def _answer_lines(answer: Answer, allowed_labels: set[str]) -> list[str]:
+    """Lines of a verified answer that end with citation markers, all of them to allowed units."""
     out = []
     for line in answer.answer.splitlines():
         line = line.strip().lstrip("-·• ").strip()
         labels = MARKER_RE.findall(line)
         if line and labels and line.endswith("〕") and set(labels) <= allowed_labels:
             out.append(line)
-    if keys:
-        out.sort(key=lambda line: -_coverage(MARKER_RE.sub("", line), keys))
     return out
 
 
@@ -313,12 +194,126 @@ def _source(docs: list[DocumentMeta]) -> str:
     return "；".join(f"《{d.title}》（{d.adopted}通过）" for d in docs)
 
 
-def _title(topic: str | None, docs: list[DocumentMeta]) -> str:
+def _title(topic: str | None, docs: list[DocumentMeta], plain: str = "") -> str:
     basis = f"（依据《{docs[0].title}》）" if docs else ""
-    return f"关于“{topic}”的政策要点{basis}" if topic else f"{QA_TOPIC}{basis}"
+    return f"关于“{topic}”的政策要点{basis}" if topic else f"{plain or QA_TOPIC}{basis}"
 
 
-def build_briefing(assistant: "Assistant", topic: str | None = None, questions: list[str] | None = None,
+
+
+def _quoted_spans(unit: Unit, quotes: list[str]) -> list[tuple[int, int]]:
+    spans = []
+    for quote in quotes:
+        at = unit.text.find(quote) if quote else -1
+        if at >= 0:
+            spans.append((at, at + len(quote)))
+    return spans
+
+
+def excerpt(unit: Unit, points: list[str], shown: list[str], settings: BriefingSettings) -> str:
+    """What 相关条文 shows of ``unit``: its sentences (the title sentence is the heading) that no text in
+    ``shown`` (the summary, the answers) contains or quotes, as verbatim runs joined by …… (also at the
+    start or end when something is left out there). Which sentences: the whole article when it is at most
+    ``excerpt_max_chars`` long; else the paragraphs holding ``points`` (a paragraph of the plan opens
+    with its own heading, ——…高地。), and of a paragraph itself that long, the ``excerpt_context``
+    sentences either side of each point."""
+    sentences = article_sentences(unit)
+    shown_norm = "\n".join(normalize(MARKER_RE.sub("", s)) for s in shown)
+    quoted = _quoted_spans(unit, [q for s in shown for q in _verbatim_in(unit, s)])
+    near = list(range(len(sentences)))
+    if len(unit.text) > settings.excerpt_max_chars:
+        para = [unit.text.count("\n", 0, s) for s, _ in sentences]
+        key = _quoted_spans(unit, points)
+        hits = [i for i, (s, e) in enumerate(sentences) if any(a < e and s < b for a, b in key)]
+        near = []
+        for p in sorted({para[i] for i in hits}):
+            members = [i for i in range(len(sentences)) if para[i] == p]
+            size = sentences[members[-1]][1] - sentences[members[0]][0]
+            if size > settings.excerpt_max_chars:
+                members = [i for i in members if any(abs(i - h) <= settings.excerpt_context for h in hits)]
+            near += members
+    keep = []
+    for i in near:
+        s, e = sentences[i]
+        text = unit.text[s:e].strip()
+        if not text or normalize(text) in shown_norm or any(a < e and s < b for a, b in quoted):
+            continue
+        keep.append(i)
+    if not keep:
+        return ""
+    runs: list[list[int]] = []
+    for i in keep:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    pieces = [unit.text[sentences[r[0]][0]:sentences[r[-1]][1]].strip() for r in runs]
+    head = ELISION if keep[0] > 0 else ""
+    tail = ELISION if keep[-1] < len(sentences) - 1 else ""
+    return head + ELISION.join(pieces) + tail
+
+
+def _verbatim_in(unit: Unit, text: str) -> list[str]:
+    """The pieces of ``text`` (split at its markers and line breaks) that occur verbatim in the unit."""
+    pieces = [p.strip().lstrip("-·• ").strip() for p in MARKER_RE.sub("\n", text).splitlines()]
+    for part in list(pieces):
+        if "：" in part:
+            pieces.append(part.split("：", 1)[1])                # 第9条（标题）：quote
+    return [p for p in pieces if len(p) > 1 and p in unit.text]
+
+
+def _assemble(assistant: Assistant, cands: dict[int, Candidate], qa: list[tuple[str, Answer]],
+              summary: list[str], terms: list[str], label: str, title_topic: str | None,
+              plain_title: str = "") -> Briefing:
+    """The Briefing of ``cands`` (plan order), with ``summary`` and ``qa`` as given: excerpts leave out
+    what the summary and the answers quote; targets are those of the key points or naming ``terms``."""
+    settings = assistant.settings.briefing
+    ordered_plan = sorted(cands.values(), key=lambda c: c.idx)
+    shown = summary + [a.answer for _, a in qa]
+    sections = []
+    for cand in ordered_plan:
+        section = _section(cand)
+        section.excerpt = excerpt(cand.unit, section.points, shown, settings)
+        sections.append(section)
+    doc_ids = list(dict.fromkeys(s.doc_id for s in sections))
+    index = assistant.index
+    docs = [d for d in index.documents if d.doc_id in doc_ids] or index.documents[:1]
+    return Briefing(
+        topic=label, generated=date.today().isoformat(), source=_source(docs), summary=summary,
+        sections=sections, targets=_targets_for(index, sections, terms), qa=qa,
+        title=_title(title_topic, docs, plain_title),
+        unit_texts={(c.unit.doc_id, c.unit.ref): c.unit.text for c in ordered_plan},
+    )
+
+
+def _cite_answer(index, cands: dict[int, Candidate], answer: Answer, max_points: int) -> None:
+    """Add the units ``answer`` cites to ``cands``, each cited quote a key point (verbatim ones only)."""
+    pos = unit_positions(index)
+    for c in answer.citations:
+        i = pos.get((c.doc_id, c.ref))
+        if i is None:
+            continue
+        unit = index.units[i]
+        if c.quote not in unit.text:                # points are verbatim or they are not points
+            continue
+        cand = cands.setdefault(i, Candidate(i, unit, [], None, "问答引用"))
+        s = unit.text.find(c.quote)
+        span = (s, s + len(c.quote))
+        if span not in cand.spans and len(cand.spans) < max_points:
+            cand.spans.append(span)
+
+
+def briefing_from_answers(assistant: Assistant, qa: list[tuple[str, Answer]],
+                          topic: str = CONVERSATION_TOPIC) -> Briefing:
+    """A briefing of questions already answered (a conversation): the questions with their verified
+    answers as given, the articles they cite with what the answers do not quote, and their figures."""
+    cands: dict[int, Candidate] = {}
+    for _, answer in qa:
+        _cite_answer(assistant.index, cands, answer, assistant.settings.briefing.max_points)
+    return _assemble(assistant, cands, list(qa), [], [], topic, None, plain_title=topic)
+
+
+def build_briefing(assistant: Assistant, topic: str | None = None, questions: list[str] | None = None,
                    backend: str = "extractive") -> Briefing:
     """A briefing on a topic (all articles that name it or are retrieved for it), on a list of
     questions (each verified answer, the articles it cites), or both."""
@@ -326,19 +321,16 @@ def build_briefing(assistant: "Assistant", topic: str | None = None, questions: 
     topic = topic.strip() if topic else None
     if not topic and not questions:
         raise QuestionError("请给出专题或问题清单。")
-    index, settings = assistant.index, assistant.settings.briefing
-    pos = _unit_positions(index)
-    label = topic or QA_TOPIC
+    settings = assistant.settings.briefing
 
-    cands: dict[int, _Candidate] = {}
-    summary: list[str] = []
+    cands: dict[int, Candidate] = {}
     terms: list[str] = []
     not_covered, out_of_scope = False, None
     if topic:
         clean_question(topic, assistant.settings.question.max_chars)     # same limits as a question
-        found, out_of_scope = _topic_candidates(assistant, topic)
+        found, out_of_scope = topic_candidates(assistant, topic)
         cands = {c.idx: c for c in found}
-        whole, expansions = _topic_terms(assistant, topic)
+        whole, expansions = topic_terms(assistant, topic)
         terms = [whole, *expansions]
         not_covered = not found
 
@@ -349,50 +341,25 @@ def build_briefing(assistant: "Assistant", topic: str | None = None, questions: 
         except QuestionError as exc:
             answer = _failed_answer(question, exc, backend)
         qa.append((question, answer))
-        for c in answer.citations:
-            i = pos.get((c.doc_id, c.ref))
-            if i is None:
-                continue
-            unit = index.units[i]
-            if c.quote not in unit.text:                # points are verbatim or they are not points
-                continue
-            cand = cands.setdefault(i, _Candidate(i, unit, [], None, "问答引用"))
-            s = unit.text.find(c.quote)
-            span = (s, s + len(c.quote))
-            if span not in cand.spans and len(cand.spans) < settings.max_points:
-                cand.spans.append(span)
+        _cite_answer(assistant.index, cands, answer, settings.max_points)
 
-    ordered = sorted(cands.values(), key=_relevance)
-    sections_by_rel = [_section(c) for c in ordered]
-    labels = {s.label for s in sections_by_rel}
+    summary: list[str] = []
     if topic:
+        quoted = "\n".join(normalize(a.answer) for _, a in qa)
+        ordered = sorted(cands.values(), key=relevance)
+        labels = {c.unit.label for c in ordered}
+        topical = [_section(c) for c in ordered if c.reason != "问答引用"]
         if not_covered:
             summary.append(NOT_COVERED.format(topic=topic))
         else:
-            topical = [s for s, c in zip(sections_by_rel, ordered) if c.reason != "问答引用"]
             if backend != "extractive":
                 try:
-                    summary = _answer_lines(assistant.ask(topic, backend=backend), labels)[:settings.max_summary]
+                    lines = _answer_lines(assistant.ask(topic, backend=backend), labels)
+                    summary = [x for x in lines if normalize(MARKER_RE.sub("", x)) not in quoted][:settings.max_summary]
                 except Exception:                       # the model answer is optional here
                     summary = []
             if len(summary) < 2:
-                summary = _per_section_summary(topical, settings.max_summary)
+                summary = _per_section_summary(topical, settings.max_summary, quoted)
             if out_of_scope and out_of_scope != "这个问题":     # 地铁和高铁: say what is not there
                 summary = summary[: settings.max_summary - 1] + [NOT_COVERED.format(topic=out_of_scope)]
-    for _, answer in qa:
-        if len(summary) >= settings.max_summary:
-            break
-        lines = _answer_lines(answer, labels, assistant.composer.query_keys(answer.question, []))
-        if lines and lines[0] not in summary:
-            summary.append(lines[0])
-
-    ordered_plan = sorted(cands.values(), key=lambda c: c.idx)
-    sections = [_section(c) for c in ordered_plan]
-    doc_ids = list(dict.fromkeys(s.doc_id for s in sections))
-    docs = [d for d in index.documents if d.doc_id in doc_ids] or index.documents[:1]
-    return Briefing(
-        topic=label, generated=date.today().isoformat(), source=_source(docs), summary=summary,
-        sections=sections, targets=_targets_for(index, sections, terms), qa=qa,
-        title=_title(topic, docs),
-        unit_texts={(c.unit.doc_id, c.unit.ref): c.unit.text for c in ordered_plan},
-    )
+    return _assemble(assistant, cands, qa, summary, terms, topic or QA_TOPIC, topic)

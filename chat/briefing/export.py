@@ -7,16 +7,33 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
 
+from chat.answer import Answer
+from chat.briefing.build import (
+    ALL_QUOTED,
+    FINAL_NOTE,
+    Briefing,
+    BriefingSection,
+    build_briefing,
+)
+from chat.briefing.layout import (
+    add_table,
+    add_title_block,
+    chinese_date,
+    new_document,
+    section_number,
+    subsection_number,
+)
+from chat.inputs import QuestionError, clean_question
+from config import SETTINGS, BriefingSettings
 from ingest.targets import KIND_LABELS, Target
 from ingest.text.normalize import normalize
 
-from chat.answer import Answer
-from chat.briefing.build import EAST_ASIAN_BODY_FONT, EAST_ASIAN_HEADING_FONT, FINAL_NOTE, LATIN_FONT, Briefing, build_briefing
-from chat.inputs import QuestionError, clean_question
+ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 # --------------------------------------------------------------------------- rendering
@@ -63,35 +80,46 @@ def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def to_markdown(b: Briefing) -> str:
-    """The briefing as Markdown: heading and source line, 要点摘要, 相关条文, 相关指标 table, 问答, closing note."""
-    lines = [f"# {b.title or b.topic}", "", f"> 来源：{b.source}　生成日期：{b.generated}", ""]
-    lines += ["## 要点摘要", ""]
-    lines += [f"- {s}" for s in b.summary] or ["- （无）"]
-    lines.append("")
-    if b.sections:
-        lines += ["## 相关条文", ""]
-        for s in b.sections:
-            lines += [f"### {s.heading}", ""]
-            lines += [f"- {p}{s.marker}" for p in s.points]
-            lines.append("")
-    if b.targets:
-        lines += ["## 相关指标", "", "| 指标 | 数值 | 年份 | 类别 | 出处 |", "|---|---|---|---|---|"]
-        lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in target_rows(b)]
+PART_UNITS = {"要点摘要": "条", "问答": "个", "相关条文": "条", "相关指标": "项"}
+
+
+def section_text(s: BriefingSection) -> str:
+    """What 相关条文 says of an article: its excerpt with the marker, or that it is all quoted above."""
+    return f"{s.excerpt}{s.marker}" if s.excerpt else f"（{ALL_QUOTED}）"
+
+
+def _md_part(b: Briefing, name: str) -> list[str]:
+    if name == "要点摘要":
+        return [f"- {s}" for s in b.summary] + [""]
+    if name == "相关条文":
+        lines = []
+        for i, s in enumerate(b.sections, 1):
+            lines += [f"### {subsection_number(i)}{s.heading}", "", section_text(s), ""]
+        return lines
+    if name == "相关指标":
+        lines = ["| 指标 | 数值 | 年份 | 类别 | 出处 |", "|---|---|---|---|---|"]
+        return lines + ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in target_rows(b)] + [""]
+    lines = []
+    for i, (question, answer) in enumerate(b.qa, 1):
+        lines += [f"### {subsection_number(i)}问：{question}", ""]
+        previous = None
+        for kind, text in _qa_blocks(answer):
+            if previous is not None and (kind == "para" or previous == "para"):
+                lines.append("")
+            lines.append(f"- {text}" if kind == "bullet" else text)
+            previous = kind
+        for notice in answer.notices:
+            lines += ["", f"（{notice}）"]
         lines.append("")
-    if b.qa:
-        lines += ["## 问答", ""]
-        for question, answer in b.qa:
-            lines += [f"### 问：{question}", ""]
-            previous = None
-            for kind, text in _qa_blocks(answer):
-                if previous is not None and (kind == "para" or previous == "para"):
-                    lines.append("")
-                lines.append(f"- {text}" if kind == "bullet" else text)
-                previous = kind
-            for notice in answer.notices:
-                lines += ["", f"（{notice}）"]
-            lines.append("")
+    return lines
+
+
+def to_markdown(b: Briefing) -> str:
+    """The briefing as Markdown: heading and source line, then its numbered parts (Briefing.parts:
+    一、要点摘要, 问答, 相关条文 with （一） articles, 相关指标 table), closing note."""
+    lines = [f"# {b.title or b.topic}", "", f"> 来源：{b.source}　生成日期：{b.generated}", ""]
+    for i, (name, _) in enumerate(b.parts(), 1):
+        lines += [f"## {section_number(i)}{name}", ""] + _md_part(b, name)
     lines += ["---", "", FINAL_NOTE, ""]
     return "\n".join(lines)
 
@@ -116,98 +144,54 @@ def write_markdown(b: Briefing, path: Path) -> Path:
     return _atomic_write(path, lambda tmp: tmp.write_text(to_markdown(b), encoding="utf-8"))
 
 
-def _set_fonts(style, east_asian: str, latin: str = LATIN_FONT, size_pt: float | None = None,
-               bold: bool | None = None) -> None:
-    """Font names on a style, East Asian one via w:rFonts/@w:eastAsia; theme fonts removed so they apply."""
-    from docx.oxml.ns import qn
-    from docx.shared import Pt, RGBColor
-
-    style.font.name = latin
-    if size_pt:
-        style.font.size = Pt(size_pt)
-    if bold is not None:
-        style.font.bold = bold
-    style.font.color.rgb = RGBColor(0, 0, 0)
-    rpr = style.element.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.insert(0, rfonts)
-    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        rfonts.attrib.pop(qn(attr), None)
-    rfonts.set(qn("w:ascii"), latin)
-    rfonts.set(qn("w:hAnsi"), latin)
-    rfonts.set(qn("w:eastAsia"), east_asian)
-
-
-def build_docx(b: Briefing):
-    """The briefing as a python-docx Document (not yet saved)."""
-    import docx
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    doc = docx.Document()
-    styles = doc.styles
-    _set_fonts(styles["Normal"], EAST_ASIAN_BODY_FONT, size_pt=12)
-    _set_fonts(styles["Title"], EAST_ASIAN_HEADING_FONT, size_pt=20, bold=True)
-    for name, size in (("Heading 1", 16), ("Heading 2", 14), ("Heading 3", 12)):
-        _set_fonts(styles[name], EAST_ASIAN_HEADING_FONT, size_pt=size, bold=True)
-    _set_fonts(styles["List Bullet"], EAST_ASIAN_BODY_FONT, size_pt=12)
-    doc.core_properties.title = b.title or b.topic
-    doc.core_properties.subject = b.topic
-
-    title = doc.add_paragraph(b.title or b.topic, style="Title")
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    source = doc.add_paragraph(f"来源：{b.source}　生成日期：{b.generated}")
-    source.alignment = WD_ALIGN_PARAGRAPH.CENTER
-
-    doc.add_heading("要点摘要", level=1)
-    for line in b.summary or ["（无）"]:
-        doc.add_paragraph(line, style="List Bullet")
-
-    if b.sections:
-        doc.add_heading("相关条文", level=1)
-        for s in b.sections:
-            doc.add_heading(s.heading, level=2)
-            for point in s.points:
-                doc.add_paragraph(f"{point}{s.marker}", style="List Bullet")
-
-    if b.targets:
-        doc.add_heading("相关指标", level=1)
-        header = ("指标", "数值", "年份", "类别", "出处")
-        table = doc.add_table(rows=1, cols=len(header))
-        table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, header):
-            cell.text = ""
-            cell.paragraphs[0].add_run(text).bold = True
-        for row in target_rows(b):
-            cells = table.add_row().cells
-            for cell, text in zip(cells, row):
-                cell.text = text
-
-    if b.qa:
-        doc.add_heading("问答", level=1)
-        for question, answer in b.qa:
-            doc.add_heading(f"问：{question}", level=2)
+def _docx_part(doc, b: Briefing, name: str) -> None:
+    if name == "要点摘要":
+        for i, line in enumerate(b.summary, 1):
+            doc.add_paragraph(f"{i}．{line}" if len(b.summary) > 1 else line)
+    elif name == "相关条文":
+        for i, s in enumerate(b.sections, 1):
+            doc.add_heading(f"{subsection_number(i)}{s.heading}", level=2)
+            doc.add_paragraph(section_text(s))
+    elif name == "相关指标":
+        add_table(doc, ("指标", "数值", "年份", "类别", "出处"), target_rows(b))
+    else:
+        for i, (question, answer) in enumerate(b.qa, 1):
+            doc.add_heading(f"{subsection_number(i)}问：{question}", level=2)
+            n = 0
             for kind, text in _qa_blocks(answer):
-                doc.add_paragraph(text, style="List Bullet" if kind == "bullet" else None)
+                n = n + 1 if kind == "bullet" else 0
+                doc.add_paragraph(f"{n}．{text}" if kind == "bullet" else text)
             for notice in answer.notices:
                 doc.add_paragraph(f"（{notice}）")
 
+
+def build_docx(b: Briefing, settings: BriefingSettings = SETTINGS.briefing):
+    """The briefing as a python-docx Document in the official layout (chat/briefing/layout.py), not yet
+    saved: title block (title, date line, source line), numbered parts, closing note."""
+    doc = new_document(settings)
+    doc.core_properties.title = b.title or b.topic
+    doc.core_properties.subject = b.topic
+    source = ISO_DATE_RE.sub(lambda m: chinese_date(m.group(0)), b.source)
+    add_title_block(doc, b.title or b.topic, [chinese_date(b.generated), f"来源：{source}"])
+    for i, (name, _) in enumerate(b.parts(), 1):
+        doc.add_heading(f"{section_number(i)}{name}", level=1)
+        _docx_part(doc, b, name)
     doc.add_paragraph(FINAL_NOTE)
     return doc
 
 
-def to_docx(b: Briefing, path: Path) -> Path:
-    """Write the briefing as a Word document, atomically (temp file in the same folder + os.replace)."""
-    doc = build_docx(b)
+def to_docx(b: Briefing, path: Path, settings: BriefingSettings = SETTINGS.briefing) -> Path:
+    """Write the briefing as a Word document in ``settings``' layout, atomically (temp file in the same
+    folder + os.replace)."""
+    doc = build_docx(b, settings)
     return _atomic_write(path, lambda tmp: doc.save(str(tmp)))
 
 
-def save(b: Briefing, path: Path) -> Path:
-    """.docx -> Word, .md/.markdown -> Markdown."""
+def save(b: Briefing, path: Path, settings: BriefingSettings = SETTINGS.briefing) -> Path:
+    """.docx -> Word (in ``settings``' layout), .md/.markdown -> Markdown."""
     suffix = Path(path).suffix.lower()
     if suffix == ".docx":
-        return to_docx(b, path)
+        return to_docx(b, path, settings)
     if suffix in (".md", ".markdown"):
         return write_markdown(b, path)
     raise ValueError(f"输出文件须以 .docx 或 .md 结尾：{path}")
@@ -246,10 +230,15 @@ def run_cli(args: argparse.Namespace) -> int:
     if not args.out:
         print(to_markdown(briefing))
         return 0
-    path = save(briefing, Path(args.out))
-    what = (f"{len(briefing.sections)} 条相关条文，{len(briefing.targets)} 项指标"
-            if briefing.sections else briefing.summary[0])
-    if briefing.qa:
-        what += f"，{len(briefing.qa)} 个问答"
-    print(f"已生成 {path}（{what}）")
+    path = save(briefing, Path(args.out), assistant.settings.briefing)
+    print(f"已生成 {path}（{describe(briefing)}）")
     return 0
+
+
+def describe(b: Briefing) -> str:
+    """What a written briefing holds, part by part as numbered in it (一、要点摘要 3 条；二、相关条文 3 条);
+    a part it does not have is not named, so no count is claimed for it. A topic the plan does not treat
+    is said so."""
+    if not b.sections and not b.qa and b.summary:
+        return b.summary[0].rstrip("。")
+    return "；".join(f"{section_number(i)}{name} {n} {PART_UNITS[name]}" for i, (name, n) in enumerate(b.parts(), 1))

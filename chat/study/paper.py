@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.text.refs import marker_of
-
-from chat.briefing.build import EAST_ASIAN_BODY_FONT, EAST_ASIAN_HEADING_FONT
-from chat.briefing.export import _atomic_write, _set_fonts
+from chat.briefing.export import _atomic_write
+from chat.briefing.layout import set_fonts
 from chat.study.items import QuizItem
+from ingest.text.refs import marker_of
 
 TITLE = "学习测验"
 KEY_TITLE = "参考答案"
 LETTERS = "ABCDEFGH"
 A4_MM = (210, 297)
 MARGIN_MM = 25
+BODY_FONT, HEADING_FONT = "宋体", "黑体"
 NAME_LINE = "单位：__________　姓名：__________　得分：______"
 
 
@@ -29,9 +29,9 @@ def _new_document():
     from docx.shared import Mm
 
     doc = docx.Document()
-    _set_fonts(doc.styles["Normal"], EAST_ASIAN_BODY_FONT, size_pt=12)
-    _set_fonts(doc.styles["Title"], EAST_ASIAN_HEADING_FONT, size_pt=20, bold=True)
-    _set_fonts(doc.styles["Heading 1"], EAST_ASIAN_HEADING_FONT, size_pt=16, bold=True)
+    set_fonts(doc.styles["Normal"], BODY_FONT, size_pt=12)
+    set_fonts(doc.styles["Title"], HEADING_FONT, size_pt=20, bold=True)
+    set_fonts(doc.styles["Heading 1"], HEADING_FONT, size_pt=16, bold=True)
     for section in doc.sections:
         section.page_width, section.page_height = Mm(A4_MM[0]), Mm(A4_MM[1])
         section.left_margin = section.right_margin = Mm(MARGIN_MM)
