@@ -132,16 +132,26 @@ def app_server(log: Path, users: str = f"{USER}:{PASSWORD}", **env_extra: str):
 
 
 @contextmanager
-def logged_in_page(server: dict, user: str = USER, password: str = PASSWORD):
-    """A Chromium page logged in to ``server``; yields {"page", "requests", "dialogs", "errors", **server}."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    requests, dialogs, errors = [], [], []
+def chromium():
+    """Launch Debian's Chromium headless through Playwright (never ``playwright install``); yields the
+    Browser. One per session: Playwright's sync API cannot run twice in one thread."""
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run"])
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN",
-                                      accept_downloads=True)
+        yield browser
+        browser.close()
+
+
+@contextmanager
+def logged_in_page(server: dict, browser, user: str = USER, password: str = PASSWORD):
+    """A page of ``browser`` (its own context: own cookies) logged in to ``server``; yields {"page",
+    "requests", "dialogs", "errors", **server}."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    requests, dialogs, errors = [], [], []
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN",
+                                  accept_downloads=True)
+    try:
         page = context.new_page()
         page.on("request", lambda r: requests.append(r.url))
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -155,8 +165,8 @@ def logged_in_page(server: dict, user: str = USER, password: str = PASSWORD):
         page.locator("input[type=password]").press("Enter")
         page.locator("#question textarea").wait_for()
         yield {"page": page, "requests": requests, "dialogs": dialogs, "errors": errors, **server}
+    finally:
         context.close()
-        browser.close()
 
 
 def ask(page, question: str) -> float:

@@ -59,9 +59,20 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def browser_page(server):
+def browser():
+    """Chromium, launched once per session (Playwright's sync API runs once per thread)."""
+    from browser_support import MISSING, chromium
+
+    if MISSING:
+        pytest.fail(f"browser tests need: {MISSING}")
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture(scope="session")
+def browser_page(server, browser):
     """One Chromium page logged in to ``server``, shared by every browser test file."""
     from browser_support import logged_in_page
 
-    with logged_in_page(server) as page:
+    with logged_in_page(server, browser) as page:
         yield page

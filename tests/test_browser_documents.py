@@ -36,8 +36,8 @@ def _open_documents(page):
     page.locator("#doc-table").wait_for()
 
 
-def test_admin_uploads_a_docx_and_asks_about_it(own_app):
-    with logged_in_page(own_app, "admin", "Adm-pw-2025") as session:
+def test_admin_uploads_a_docx_and_asks_about_it(own_app, browser):
+    with logged_in_page(own_app, browser, "admin", "Adm-pw-2025") as session:
         page = session["page"]
         _open_documents(page)
         assert "qianjiang-15th-five-year-plan-proposal.txt" in page.locator("#doc-table").inner_text()
@@ -61,8 +61,8 @@ def test_admin_uploads_a_docx_and_asks_about_it(own_app):
         assert session["dialogs"] == [] and session["errors"] == []
 
 
-def test_a_reader_may_not_add_documents(own_app):
-    with logged_in_page(own_app, "reader", "Rdr-pw-2025") as session:
+def test_a_reader_may_not_add_documents(own_app, browser):
+    with logged_in_page(own_app, browser, "reader", "Rdr-pw-2025") as session:
         page = session["page"]
         _open_documents(page)
         before = sorted(os.listdir(own_app["root"] / "kb"))

@@ -40,6 +40,8 @@ def test_targets_chart_opens_articles(browser_page):
 
 def test_targets_table_groups_sentences(browser_page):
     page = browser_page["page"]
+    page.reload()                              # the table in its own order: other tests filter and sort it
+    page.locator("#question textarea").wait_for()
     page.get_by_role("tab", name="指标表").click()
     table = page.locator("#targets-table table.targets-table")
     table.wait_for()
