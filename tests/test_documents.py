@@ -118,3 +118,31 @@ def test_library_adds_only_readable_files_and_never_writes_outside(tmp_path):
     assert remove_document(kb, "县纲要.txt") == ["县纲要.txt"]
     with pytest.raises(LibraryError):
         remove_document(kb, "a.txt")                                     # the last document stays
+
+
+def test_a_figure_not_scoped_is_answered_from_every_document_that_states_it(library):
+    helper, _ = library
+    answer = helper.ask("2030年城市人口目标是多少？")
+    labels = [c.label for c in answer.citations]
+    assert "第7条" in labels and "《纲要甲》第二章第二节" in labels and "《纲要乙》第二章第二节" in labels
+    assert answer.answer.count("城市人口突破33万人。〔") == 4        # one lead line per document
+
+
+def test_a_unit_named_by_its_own_label(library):
+    helper, _ = library
+    whole = helper.ask("纲要甲里第三章第二节讲了什么")
+    assert whole.answer.startswith("《纲要甲》第三章第二节（发展低空经济）原文如下：")
+    assert {c.label for c in whole.citations} == {"《纲要甲》第三章第二节"}
+    inside = helper.ask("《纲要乙》第二章第二节里研发经费投入强度是多少")
+    assert "1.5" in inside.answer and {c.label for c in inside.citations} == {"《纲要乙》第二章第二节"}
+
+
+def test_the_eval_scores_dotted_refs():
+    from eval.metrics import Question, answer_scores
+
+    question = Question.from_json({"id": "x", "question": "低空经济", "type": "paraphrase",
+                                   "articles": ["3.2"], "facts": ["低空飞行服务站"]})
+    pred = {"answer": "布局低空飞行服务站〔《纲要甲》第三章第二节〕", "refused": False,
+            "citations": [{"ref": "3.2", "label": "《纲要甲》第三章第二节", "quote": "布局低空飞行服务站"}]}
+    scores = answer_scores(question, pred, {"3.2": "依托机场，布局低空飞行服务站和起降点。"})
+    assert scores["primary_cited"] == 1.0 and scores["fact_recall"] == 1.0 and scores["quotes_verbatim"] == 1.0

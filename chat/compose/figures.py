@@ -12,6 +12,7 @@ plain statement that it gives no number.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -158,7 +159,11 @@ class FigureAnswerer:
         named_indicators = self._named_indicators(keys)
         everyday = any(len(w) >= 2 and self.stats.df(normalize(w)) == 0 for w in query.topic + query.phrasing)
         topic_vec = np.asarray(self.embedder.encode_query("".join(query.topic + query.phrasing) or query.text))
-        hit_score = {h.unit.ref + h.unit.doc_id: h.score for h in retrieval.hits[: self.settings.candidate_units]}
+        hit_score, per_doc = {}, Counter()
+        for h in retrieval.hits:            # the top units of each document: copies in one cannot crowd out another
+            if per_doc[h.unit.doc_id] < self.settings.candidate_units:
+                hit_score[h.unit.ref + h.unit.doc_id] = h.score
+                per_doc[h.unit.doc_id] += 1
         rows = []
         for row in self.index.targets:
             if doc_id is not None and row.doc_id != doc_id:
@@ -211,10 +216,21 @@ class FigureAnswerer:
                 return self._not_for_period(query, retrieval, rows)
             rows = in_period or rows            # a period read from 目标/已/要 alone does not refuse a figure
         if rows:
-            best = rows[0].score
-            chosen = [r.row for r in rows if r.score >= best * self.settings.near_best]
-            return self.from_rows(chosen[: self.settings.max_rows])
+            return self.from_rows(self._chosen(rows))
         return self._from_sentences(query, retrieval)
+
+    def _chosen(self, rows: list[ScoredRow]) -> list[Target]:
+        """The rows near the best one, at most ``max_rows`` of them from each document, documents in index
+        order (the primary first): a question not scoped to one document is answered from every document
+        that states the figure, each cited."""
+        best = rows[0].score
+        near = [r.row for r in rows if r.score >= best * self.settings.near_best]
+        order = {d.doc_id: i for i, d in enumerate(self.index.documents)}
+        by_doc: dict[str, list[Target]] = {}
+        for row in near:
+            by_doc.setdefault(row.doc_id, []).append(row)
+        return [row for doc in sorted(by_doc, key=lambda d: order.get(d, len(order)))
+                for row in by_doc[doc][: self.settings.max_rows]]
 
     @staticmethod
     def _sentence_period(sentence: str) -> Period | None:

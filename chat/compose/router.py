@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from config import Settings
 from ingest.index import KnowledgeIndex
+from ingest.text.normalize import normalize
 
 from chat.retrieval.evidence import EvidenceJudge
 from chat.compose.extractive import Draft, ExtractiveComposer
@@ -76,6 +77,15 @@ class ShapeRouter:
                 if part is not None:
                     return part
             return self.structure.lookup(query, turn.doc_id)
+        named = self.structure.labelled(query.text, turn.doc_id)
+        if named is not None:                   # 第三章第二节讲了什么: the unit itself; else answer from it
+            rest = normalize(query.text)
+            for name in [named.numbering] + [d.short_title for d in self.index.documents]:
+                rest = rest.replace(normalize(name), " ")
+            if not [w for w in query.topic if normalize(w) in rest]:
+                return article_draft(named)
+            inside = [h for h in retrieval.hits if h.unit is named]
+            turn.retrieval = retrieval = replace(retrieval, hits=inside or retrieval.hits)
         if query.shape is Shape.GENERAL:
             pasted = source_of(self.index, query.text, self.settings.answer.paste_min_chars, turn.doc_id)
             if pasted is not None:

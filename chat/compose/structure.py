@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ingest.index import KnowledgeIndex
 from ingest.text.numerals import cn_number
+from ingest.text.normalize import normalize
 from ingest.text.refs import ref_label
 from ingest.units import Unit
 
@@ -177,6 +178,19 @@ class StructureComposer:
                 return self.part(struct.number, doc)
             return Draft(f"建议中没有{ref_label(ref)}。", [], refused=True, route="structure")
         return article_draft(unit)
+
+
+    def labelled(self, text: str, doc_id: str | None) -> Unit | None:
+        """The unit of another layout whose own label the question names (第三章第二节, 二（三）1): the
+        longest label named, in ``doc_id`` or else in the first document (index order) that has it. Labels
+        under three characters (一, 二（一）is not) are too short to tell from running text."""
+        text = normalize(text)
+        if doc_id is None:                      # a document named without 《》 (纲要甲里第三章…) scopes the label
+            named = [d.doc_id for d in self.index.documents if normalize(d.short_title) in text]
+            doc_id = named[0] if len(named) == 1 else None
+        found = [u for u in self.index.units if len(u.numbering) >= 3 and (doc_id is None or u.doc_id == doc_id)
+                 and normalize(u.numbering) in text]
+        return max(found, key=lambda u: len(u.numbering), default=None)
 
 
 def article_draft(unit: Unit) -> Draft:
