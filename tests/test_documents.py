@@ -146,3 +146,30 @@ def test_the_eval_scores_dotted_refs():
             "citations": [{"ref": "3.2", "label": "《纲要甲》第三章第二节", "quote": "布局低空飞行服务站"}]}
     scores = answer_scores(question, pred, {"3.2": "依托机场，布局低空飞行服务站和起降点。"})
     assert scores["primary_cited"] == 1.0 and scores["fact_recall"] == 1.0 and scores["quotes_verbatim"] == 1.0
+
+
+def test_the_targets_tab_shows_an_indicator_of_two_documents_side_by_side(library):
+    from ui.targets_render import comparison_rows, render_comparison
+
+    helper, _ = library
+    index = helper.index
+    documents = [(d.doc_id, d.short_title) for d in index.documents]
+    rows = {(indicator, year): cells for indicator, year, cells in comparison_rows(index.targets, [d for d, _ in documents])}
+    cells = rows[("城市人口", "2030")]
+    assert set(cells) == {d for d, _ in documents}                      # the proposal and the three outlines
+    assert all(index.targets[i].figure == "33万人" for i in cells.values())
+    html = render_comparison(index.targets, documents)
+    assert "《黔江十五五建议》" in html and "《纲要甲》" in html and "《纲要甲》第二章第二节" in html
+
+
+def test_the_targets_table_filters_by_document(library):
+    from ui.state import UIContext
+    from ui.targets_tab import TargetHandlers
+
+    helper, _ = library
+    handlers = TargetHandlers(UIContext.create(helper, helper.settings.ui))
+    assert handlers.doc_choices()[:2] == ["全部文档", "黔江十五五建议"]
+    html, count, rows = handlers.table("全部", "", "按条文顺序", "纲要甲")
+    assert rows and all(r[5].startswith("《纲要甲》") for r in rows), rows[:3]
+    everything = handlers.table("全部", "", "按条文顺序", "全部文档")[2]
+    assert len(everything) > len(rows)

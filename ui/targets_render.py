@@ -121,3 +121,35 @@ def render_table(targets: Sequence[Target], selected: Sequence[int]) -> str:
                         f'{source if n == 0 else ""}</tr>')
     head = "".join(f"<th>{esc(h)}</th>" for h in TABLE_HEADERS)
     return f'<table class="targets-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+def comparison_rows(targets: Sequence[Target], doc_order: Sequence[str]) -> list[tuple[str, str, dict[str, int]]]:
+    """The indicators that two or more documents state for the same year: (indicator, year, doc_id → the
+    first row's index), in the order the first document states them. ``doc_order``: doc_ids, primary first."""
+    seen: dict[tuple[str, str], dict[str, int]] = {}
+    for i, t in enumerate(targets):
+        if t.kind in ("result", "goal", "vision") and t.year:
+            seen.setdefault((unicodedata.normalize("NFKC", t.indicator), t.year), {}).setdefault(t.doc_id, i)
+    rank = {d: n for n, d in enumerate(doc_order)}
+    rows = [(indicator, year, cells) for (indicator, year), cells in seen.items() if len(cells) >= 2]
+    return sorted(rows, key=lambda r: min((rank.get(d, len(rank)), i) for d, i in r[2].items()))
+
+
+def render_comparison(targets: Sequence[Target], documents: Sequence[tuple[str, str]]) -> str:
+    """The same indicator in several documents side by side (a 纲要's 2030 target next to the proposal's):
+    one column per document (``documents``: (doc_id, 简称), primary first), each cell the plan's wording
+    with a chip of its article; "" when fewer than two documents state any indicator alike."""
+    rows = comparison_rows(targets, [d for d, _ in documents])
+    if not rows:
+        return ""
+    head = "".join(f"<th>{esc(h)}</th>" for h in ("指标", "年份", *(f"《{name}》" for _, name in documents)))
+    body = []
+    for indicator, year, cells in rows:
+        tds = []
+        for doc_id, _ in documents:
+            i = cells.get(doc_id)
+            tds.append('<td class="muted">—</td>' if i is None else
+                       f'<td>{esc(targets[i].reading)} {chip(targets[i].ref, targets[i].label, doc_id, i)}</td>')
+        body.append(f'<tr><td class="indicator">{esc(indicator)}</td><td class="year">{esc(year)}</td>{"".join(tds)}</tr>')
+    return ('<div class="targets-compare"><p class="chart-caption">同一指标在各文档中的数值（年份相同）：</p>'
+            f'<table class="targets-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')

@@ -12,6 +12,7 @@ from ui.state import UIContext
 from ui.widgets import SCROLL_JS, clickable, event_data
 
 KIND_CHOICES = ["全部", "成果", "目标", "远景", "其他"]
+ALL_DOCS = "全部文档"
 FOOTNOTE = ("成果：2025年及“十四五”时期已取得的成绩；目标：2030年及“十五五”时期要实现的目标；"
             "远景：2035年远景；其他：纪念年份、所融入的外部产业规模等。年份“—”：原文未给出年份"
             "（如“由…调整为…”的起点）。同一原句中的指标归为一组，原句只列一次；下载的 CSV 每行都带原句。")
@@ -32,23 +33,34 @@ class TargetHandlers:
         digest = hashlib.sha1(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()[:16]
         return str(render.write_csv(rows, self.ctx.files_dir / digest / "黔江十五五建议-指标表.csv"))
 
-    def table(self, kind: str, keyword: str, sort: str) -> tuple[str, str, list[list[str]]]:
-        """(table HTML, count line, CSV rows) for one kind (or 全部), keyword and sort order."""
+    def doc_choices(self) -> list[str]:
+        """The document filter: 全部文档 and each document's 简称."""
+        return [ALL_DOCS] + [d.short_title for d in self.ctx.index.documents]
+
+    def table(self, kind: str, keyword: str, sort: str, doc: str = "") -> tuple[str, str, list[list[str]]]:
+        """(table HTML, count line, CSV rows) for one kind (or 全部), keyword, sort order and document
+        (a 简称, or 全部文档)."""
         targets = self.ctx.index.targets
         selected = render.select_targets(targets, "" if kind == "全部" else kind, keyword, sort)
+        doc_ids = {d.doc_id for d in self.ctx.index.documents if d.short_title == doc}
+        if doc_ids:
+            selected = [i for i in selected if targets[i].doc_id in doc_ids]
         rows = [render.target_row(targets[i]) for i in selected]
         return targets_render.render_table(targets, selected), f"共 {len(selected)} 项指标", rows
 
-    def filter_targets(self, kind: str, keyword: str, sort: str) -> tuple:
-        """(table HTML, count line, CSV download) for one kind (or 全部), keyword and sort order."""
-        html, count, rows = self.table(kind, keyword, sort)
+    def filter_targets(self, kind: str, keyword: str, sort: str, doc: str = "") -> tuple:
+        """(table HTML, count line, CSV download) for one kind (or 全部), keyword, sort order and document."""
+        html, count, rows = self.table(kind, keyword, sort, doc)
         return html, count, gr.DownloadButton(value=self.targets_csv(rows))
 
     def chart(self) -> str:
-        """The chart of every indicator with a 2025 value and a 2030 goal (UISettings bound its size)."""
+        """The chart of every indicator with a 2025 value and a 2030 goal (UISettings bound its size), and,
+        with several documents, the indicators they state alike side by side."""
         settings = self.ctx.settings
-        return targets_render.render_chart(self.ctx.index.targets, settings.chart_max_indicators,
-                                           settings.chart_bar_px)
+        index = self.ctx.index
+        documents = [(d.doc_id, d.short_title) for d in index.documents]
+        return (targets_render.render_chart(index.targets, settings.chart_max_indicators, settings.chart_bar_px)
+                + targets_render.render_comparison(index.targets, documents))
 
     def open_unit(self, evt: gr.EventData) -> str:
         """The clicked bar's or chip's article, the sentence of its row (``data-turn``) highlighted."""
@@ -77,6 +89,8 @@ def build_targets_tab(ctx: UIContext) -> TargetHandlers:
                                       elem_id="target-keyword")
                     tsort = gr.Dropdown(list(render.SORTS), value="按条文顺序", label="排序", scale=1,
                                         min_width=140, elem_id="target-sort")
+                    tdoc = gr.Dropdown(handlers.doc_choices(), value=ALL_DOCS, label="文档", scale=1, min_width=140,
+                                       visible=len(ctx.index.documents) > 1, elem_id="target-doc")
                 with gr.Row(equal_height=True, elem_classes="count-row"):
                     count = gr.Markdown(count0, elem_id="target-count")
                     csv_button = gr.DownloadButton(
@@ -88,8 +102,8 @@ def build_targets_tab(ctx: UIContext) -> TargetHandlers:
                 gr.Markdown("#### 原文")
                 evidence = gr.HTML(EVIDENCE_HINT, elem_id="targets-evidence", js_on_load=SCROLL_JS,
                                    max_height=height)
-    for trigger in (kind.change, tkey.submit, tkey.change, tsort.change):
-        trigger(handlers.filter_targets, [kind, tkey, tsort], [table, count, csv_button], concurrency_limit=None,
+    for trigger in (kind.change, tkey.submit, tkey.change, tsort.change, tdoc.change):
+        trigger(handlers.filter_targets, [kind, tkey, tsort, tdoc], [table, count, csv_button], concurrency_limit=None,
                 show_progress="hidden")
     for panel in (chart, table):
         panel.click(handlers.open_unit, None, evidence, concurrency_limit=None, show_progress="hidden")
