@@ -1,10 +1,11 @@
 """Web UI and HTTP API: ``python app.py [--host 127.0.0.1] [--port 7860]``.
 
-Six tabs over one Assistant (loaded once at start): 智能问答 (streaming answers with citation chips and an
-evidence panel), 建议原文 (outline, full text, keyword search), 指标表 (targets, CSV download), 专题简报
-(Markdown/Word), 提法 (the plan's formulations and where they appear) and 学习测验 (self-test quiz, Word
-paper). ``POST /api/ask`` {"question", "backend"?, "doc_id"?} returns the Answer JSON.
-Optional login: PLANQA_USERS="name:password,…" or PLANQA_USERS_FILE (name:password lines).
+Seven tabs over one Assistant (loaded at start, swapped whole after a re-index): 智能问答 (streaming answers
+with citation chips and an evidence panel), 建议原文 (outline, full text, keyword search), 指标表 (chart,
+targets, CSV download), 专题简报 (Markdown/Word), 提法 (the plan's formulations and where they appear), 学习测验
+(self-test quiz, Word paper) and 文档管理 (add and remove documents, re-index). ``POST /api/ask``
+{"question", "backend"?, "doc_id"?} returns the Answer JSON. Optional login: PLANQA_USERS="name:password,…"
+or PLANQA_USERS_FILE (name:password[:admin] lines; administrators may add and remove documents).
 The interface lives in ui/ (one module per tab, ui/api.py serves it); this file only starts it.
 """
 from __future__ import annotations

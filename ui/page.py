@@ -1,4 +1,4 @@
-"""The whole page: header and the six tabs over one Assistant, with the queue that bounds answering."""
+"""The whole page: header and the seven tabs over one (live) Assistant, with the queue that bounds answering."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
