@@ -214,6 +214,10 @@ def test_users_from_env_and_file(monkeypatch, tmp_path):
     monkeypatch.setenv("PLANQA_USERS_FILE", str(users_file))
     users = auth.load_users()
     assert users == [("alice", "secret"), ("carol", "c2"), ("bob", "pw:with:colons")]
+    assert auth.load_admins() == frozenset()
+    monkeypatch.setenv("PLANQA_USERS", "alice:secret:admin,carol:c2")
+    assert auth.load_users()[:2] == [("alice", "secret"), ("carol", "c2")]      # ":admin" is not the password
+    assert auth.load_admins() == frozenset({"alice"})
     monkeypatch.delenv("PLANQA_USERS")
     monkeypatch.delenv("PLANQA_USERS_FILE")
     assert auth.load_users() == []
