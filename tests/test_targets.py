@@ -6,10 +6,11 @@ from collections import Counter
 
 import pytest
 
+from chat.cli.targets_table import format_table
 from config import SETTINGS
 from ingest.layouts.proposal import parse as parse_units
 from ingest.parse import load_document
-from ingest.targets import KINDS, Target, extract_targets, format_table, targets_to_rows
+from ingest.targets import KINDS, Target, extract_targets, targets_to_rows
 
 SOURCE_FILE = SETTINGS.paths.kb_dir / "qianjiang-15th-five-year-plan-proposal.txt"
 YEARS = {"2025", "2030", "2035", "十四五", "十五五", ""}

@@ -10,10 +10,10 @@ import json
 import sys
 from pathlib import Path
 
-from config import SETTINGS
-from ingest.targets import format_table, targets_to_rows
-
 from chat.cli.parser import build_parser, user_error
+from chat.cli.targets_table import format_table
+from config import SETTINGS
+from ingest.targets import targets_to_rows
 
 
 def print_json(data) -> None:
