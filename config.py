@@ -230,7 +230,7 @@ class LLMSettings:
     temperature: float = 0.0
     connect_timeout_s: float = 2.0      # a host that does not answer SYN; refused connections fail at once
     declined_max_chars: int = 40        # a model text saying 建议原文未涉及 that is this short declines
-    min_kept_chars: int = 20            # verified model text shorter than this is no answer (an echoed heading)
+    min_kept_chars: int = 10            # verified model text shorter than this is no answer (an echoed heading)
 
     @property
     def timeout_s(self) -> float:

@@ -197,7 +197,8 @@ def verify(text: str, allowed: dict[str, Unit], derived: list[Derived] = (),
 
 CITED_NUMBERS_RE = re.compile(r"\s*[\[［【]\s*(\d{1,2}(?:\s*[,，、]\s*\d{1,2})*)\s*[\]］】]")
 SENTENCE_PIECE_RE = re.compile(r"[^。！？!?\n]*[。！？!?]?")
-ENUMERATOR_RE = re.compile(r"^\s*(?:[-•·*]|\d{1,2}[.、)）]|（\d{1,2}）|[一二三四五六七八九十][、.])\s*")
+ENUMERATOR_RE = re.compile(r"^\s*(?:[-•·*]|\d{1,2}[.、)）]|（\d{1,2}）|[一二三四五六七八九十][、.])\s*"
+                           r"|^\s*(?:《[^》]{1,20}》)?第[^：:，。]{1,12}[：:]\s*")   # a copied "第26条：" label
 QUOTED_RE = re.compile(r"“([^”]{1,40})”|《([^》]{1,40})》|「([^」]{1,40})」")
 PLACE_TAGS = frozenset({"ns", "nsf"})                      # jieba tags of place names
 NOUN_TAG_STARTS = ("n", "j")                                 # nouns (n, ns, nz …) and abbreviations (渝)
@@ -224,7 +225,10 @@ def split_cited(text: str) -> list[CitedSentence]:
                 out[-1] = CitedSentence(prev.text, prev.numbers + _numbers(lead.group(0)), prev.line)
                 piece = piece[lead.end():]
             numbers = _numbers(piece)
-            content = ENUMERATOR_RE.sub("", CITED_NUMBERS_RE.sub("", piece)).strip()
+            content = CITED_NUMBERS_RE.sub("", piece)
+            while (lead_in := ENUMERATOR_RE.match(content)) and lead_in.end():    # "- 第26条：…"
+                content = content[lead_in.end():]
+            content = content.strip()
             if content:
                 out.append(CitedSentence(content, numbers, n))
     return out
@@ -286,29 +290,52 @@ def paraphrase_failure(text: str, sources: list[str], settings: VerifySettings =
     return None
 
 
+def attribute(text: str, evidence: list, settings: VerifySettings = SETTINGS.verify) -> list:
+    """The evidence an uncited model sentence rests on, when it passes as a faithful paraphrase of it: the
+    one sentence it overlaps most, else the two it overlaps most together; [] when neither passes."""
+    norm = {id(e): normalize(e.text) for e in evidence}
+    ranked = sorted(evidence, key=lambda e: -content_overlap(text, norm[id(e)], settings))
+    for candidate in (ranked[:1], ranked[:2]):
+        if candidate and paraphrase_failure(text, [e.text for e in candidate], settings) is None:
+            return sorted(candidate, key=lambda e: e.number)
+    return []
+
+
 def verify_cited(text: str, evidence: list, settings: VerifySettings = SETTINGS.verify) -> Verified:
     """Verify a model answer written against numbered evidence (``evidence[k-1]`` has ``.unit`` and
-    ``.text``, the verbatim sentence numbered k). A sentence is kept when it cites at least one existing
-    number and is a faithful paraphrase of the sentences it cites (:func:`paraphrase_failure`); it is
+    ``.text``, the verbatim sentence numbered k). A sentence is kept when it is a faithful paraphrase
+    (:func:`paraphrase_failure`) of the sentences it cites, or, citing none, of the evidence it is attributed
+    to (:func:`attribute`, held to the same check; so is a sentence whose numbers point at the wrong
+    evidence); a last sentence cut off by the length limit is dropped. A kept sentence is
     rewritten with the cited units' markers (〔第9条〕) and its cited sentences become the citations.
     Only a failing sentence is dropped, with its reason."""
     kept: dict[int, list[str]] = {}
     citations: list[Citation] = []
     dropped: list[Dropped] = []
     seen: set[tuple[str, str, str]] = set()
-    for sentence in split_cited(text):
+    sentences = split_cited(text)
+    for i, sentence in enumerate(sentences):
+        if i == len(sentences) - 1 and not sentence.numbers and not re.search(r"[。！？!?]$", sentence.text):
+            dropped.append(Dropped(sentence.text, "unfinished sentence (the answer reached its length limit)"))
+            continue
         cited = [evidence[k - 1] for k in sentence.numbers if 1 <= k <= len(evidence)]
         bad = [k for k in sentence.numbers if not 1 <= k <= len(evidence)]
         if bad:
             dropped.append(Dropped(f"[{']['.join(map(str, bad))}]", "cited number not among the evidence"))
         if not cited:
+            cited = attribute(sentence.text, evidence, settings)
+        if not cited:
             dropped.append(Dropped(sentence.text, "uncited statement"))
             continue
         failure = paraphrase_failure(sentence.text, [e.text for e in cited], settings)
+        if failure and (found := attribute(sentence.text, evidence, settings)):
+            cited, failure = found, None      # a wrong number: the sentences that do back it are cited
         if failure:
             dropped.append(Dropped(sentence.text, failure))
             continue
         labels = list(dict.fromkeys(e.unit.label for e in cited))
+        if any(sentence.text + "〔" in part for parts in kept.values() for part in parts):
+            continue                          # the model repeated itself
         kept.setdefault(sentence.line, []).append(sentence.text + "".join(f"〔{label}〕" for label in labels))
         for e in cited:
             key = (e.unit.doc_id, e.unit.ref, e.text)
