@@ -110,6 +110,16 @@ class VerifySettings:
                                         # (the quote of a re-checked derived claim needs half of it)
     connective_max_chars: int = 40      # an uncited sentence up to this long is a connective and kept; a longer
                                         # one is an uncited statement and dropped (characters)
+    # A model sentence that cites numbered evidence sentences ([1]…[n], chat/models/cited.py) is kept when every
+    # number, named place or project and quoted formulation in it occurs in the sentences it cites, and this
+    # share of its content words does too. Measured on eval/verify_sample.jsonl: python -m eval.verify_sample
+    paraphrase_min_overlap: float = 0.45  # faithful 1.00 / unfaithful 0.00 kept anywhere in 0.25–0.65; the middle
+    name_suffixes: tuple[str, ...] = (  # a word ending so names a place or project and must be in its sources
+        "区", "县", "市", "镇", "乡", "村", "街道", "省", "州", "园", "港", "站", "机场", "高铁", "铁路", "高速",
+        "枢纽", "水库", "工程", "基地", "中心", "景区", "寨", "故居", "公园", "平台", "试验区", "示范区")
+    framing_words: tuple[str, ...] = (  # words an answer adds around the plan's content (not counted in overlap)
+        "建议", "提出", "要求", "明确", "强调", "黔江", "我区", "全区", "方面", "包括", "通过", "主要", "以及",
+        "相关", "进一步", "将要", "需要", "同时", "此外", "其中", "具体", "措施", "内容", "原文", "规划")
 
 
 @dataclass(frozen=True)
@@ -202,19 +212,25 @@ class LLMSettings:
 
     backend: str = "local"              # "local" | "openai"
     local_model: str = "qwen2.5-1.5b"   # or "qwen2.5-0.5b" (both assembled from PyPI part packages)
-    local_timeout_s: float = 180.0      # measured: ~50 s to first token on a 1,600-token prompt, ~11 tok/s
+    local_timeout_s: float = 60.0       # a cited answer: ≤ ~350 tokens to read, ≤ max_tokens to write
     openai_timeout_s: float = 60.0
-    max_tokens: int = 400               # what the pipeline has always sent: the prompt asks for one to five
-                                        # sentences, and a local answer (~50 s + 400 / 11 tok/s) stays
-                                        # well inside local_timeout_s
-    context_tokens: int = 2000          # tiktoken budget for the units given to the model
-    context_units: int = 5
+    max_tokens: int = 120               # the answer: at most answer_sentences short sentences with [k] numbers
+    context_tokens: int = 2000          # tiktoken budget for whole units (chat/models/prompt.py build_context)
+    context_units: int = 5              # evidence sentences are drawn from this many top units
+    evidence_tokens: int = 350          # tiktoken budget of the numbered evidence sentences and the question
+    evidence_sentences: int = 8         # numbered sentences [1]…[n] at most
+    evidence_per_unit: int = 3          # … at most this many from one unit
+    answer_sentences: int = 4           # the prompt asks for at most this many sentences
+    local_threads: int = 2              # llama.cpp threads (prefill and generation); this machine has 2 cores
+    local_ctx: int = 2048               # llama.cpp context (tokens): fixed prefix + evidence + answer fit
+    local_batch: int = 512              # llama.cpp logical and physical batch for prefill (tokens)
+    expected_first_s: float = 6.0       # shown before a local answer starts: expected wait for its first words
+    expected_total_s: float = 14.0      # … and for the whole answer (python -m eval.bench --backend local)
     history_turns: int = 2              # earlier (question, answer) turns sent along
     temperature: float = 0.0
     connect_timeout_s: float = 2.0      # a host that does not answer SYN; refused connections fail at once
     declined_max_chars: int = 40        # a model text saying 建议原文未涉及 that is this short declines
-    min_kept_chars: int = 20            # verified model text shorter than this is no answer (an echoed heading)
-    min_kept_share: float = 0.5         # … and so is one that lost more than half of what it wrote
+    min_kept_chars: int = 10            # verified model text shorter than this is no answer (an echoed heading)
 
     @property
     def timeout_s(self) -> float:

@@ -21,7 +21,7 @@ from chat.compose.figures import FigureAnswerer
 from chat.compose.router import ShapeRouter
 from chat.compose.shapes import ShapeComposer
 from chat.compose.structure import StructureComposer, structure_facts
-from chat.compose.verify import verify
+from chat.compose.verify import verify, verify_cited
 from chat.inputs import Prepared, QuestionError, prepare_question
 from chat.retrieval.evidence import Evidence, EvidenceJudge, TermStats
 from chat.retrieval.retrieve import HybridRetriever, Retrieval
@@ -35,9 +35,13 @@ from ingest.lexical import read_word_list
 from ingest.text.refs import MARKER_RE, normalize_markers
 
 LLM_SHAPES = (Shape.GENERAL, Shape.LIST, Shape.LOCATE, Shape.EXPLAIN, Shape.YESNO)
-LLM_FAILED = "模型服务未能作答（{reason}），以下为原文摘录回答。"
-LLM_UNVERIFIED = "模型的回答未能通过引文核验，以下为原文摘录回答。"
-LLM_NOT_FOUND = "模型未能从所给条文中作答，以下为原文摘录回答。"
+LLM_FAILED = "{reason}，以下为原文摘录回答。"
+LLM_UNVERIFIED = "模型所写的句子都未能在所引原文中核实，以下为原文摘录回答。"
+LLM_NOT_FOUND = "模型认为所给原文句子没有回答这个问题，以下为原文摘录回答。"
+LLM_DROPPED = "模型所写的{n}句话未能在所引原文中核实，已删除。"
+LLM_WAIT = "{name}正在阅读{n}句原文，预计约{first:.0f}秒后开始出字、约{total:.0f}秒写完，写完后逐句核验。"
+LLM_WAIT_REMOTE = "{name}正在阅读{n}句原文，写完后逐句核验。"
+BACKEND_NAMES = {"local": "本地模型", "openai": "接口模型"}
 STRIPPED_NOTICE = "问题中对助手的指令已忽略，只回答关于建议的问题。"
 
 
@@ -45,7 +49,7 @@ STRIPPED_NOTICE = "问题中对助手的指令已忽略，只回答关于建议�
 class StreamEvent:
     """What ``Assistant.stream`` yields: text deltas while composing, then the verified answer."""
 
-    kind: str                       # "delta" | "answer"
+    kind: str                       # "status" (a note before a model starts) | "delta" | "answer"
     text: str = ""
     answer: Answer | None = None
 
@@ -65,6 +69,7 @@ class TurnState:
     draft: Draft | None = None
     model_answered: bool = False                      # the draft is the model's verified text
     fallback: str | None = None
+    evidence_sentences: list = field(default_factory=list)  # [cited.Evidence] the model is given
     allowed: dict = field(default_factory=dict)        # label -> unit the answer may cite
     timings: dict[str, float] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
@@ -127,8 +132,8 @@ class Assistant:
         of an LLM is provisional: the final answer is what survived verification."""
         prepared = prepare_question(question, self.settings.question.max_chars)
         turn = self._retrieve(self._understand(TurnState(prepared, backend, doc_id, conversation)))
-        for delta in self._compose_deltas(turn):
-            yield StreamEvent("delta", delta)
+        for kind, text in self._compose_deltas(turn):
+            yield StreamEvent(kind, text)
         answer = self._finish(turn)
         yield StreamEvent("answer", answer.answer, answer)
 
@@ -188,23 +193,28 @@ class Assistant:
             pass
         return turn
 
-    def _compose_deltas(self, turn: TurnState) -> Iterator[str]:
-        """Sets ``turn.draft``, yielding the text as it is produced (a model's raw deltas)."""
+    def _compose_deltas(self, turn: TurnState) -> Iterator[tuple[str, str]]:
+        """Sets ``turn.draft``, yielding ("status", note) before a model starts and ("delta", text) as the
+        text is produced (a model's raw words, provisional until verified)."""
         t0 = time.perf_counter()
         extractive = self.router.draft(turn)
         if self._uses_llm(turn, extractive):
             parts: list[str] = []
             try:
-                for delta in self._llm_deltas(turn):
-                    parts.append(delta)
-                    yield delta
+                for kind, text in self._llm_events(turn):
+                    if kind == "delta":
+                        parts.append(text)
+                    yield kind, text
                 turn.draft = self._llm_result(turn, "".join(parts), extractive)
             except Exception as exc:          # LLMError or a broken backend: the extractive answer
-                turn.draft = self._fallback(extractive, LLM_FAILED.format(reason=str(exc).split("\n")[0][:120]))
-                turn.fallback = "error" if "timeout" not in str(exc).lower() else "timeout"
+                from chat.models.llm import user_notice
+
+                turn.draft = self._fallback(extractive, LLM_FAILED.format(reason=user_notice(exc)))
+                turn.fallback = getattr(exc, "code", "error")
         else:
             turn.draft = extractive
-            yield from turn.draft.text.splitlines(keepends=True)
+            for line in turn.draft.text.splitlines(keepends=True):
+                yield "delta", line
         turn.lap("compose", t0)
 
     # ---- LLM backends -------------------------------------------------------------------------
@@ -228,35 +238,45 @@ class Assistant:
                                                    self.settings.paths.cache_root)
             return self._backends[name]
 
-    def _llm_deltas(self, turn: TurnState) -> Iterator[str]:
-        from chat.models.prompt import build_messages
+    def _llm_events(self, turn: TurnState) -> Iterator[tuple[str, str]]:
+        """The model's words for the turn's numbered evidence (chat/models/cited.py): first ("status", the
+        expected wait), then ("delta", text). Times the first words (model_first) and the whole (model_total)."""
+        from chat.models.cited import cited_messages, select_evidence
 
         llm = self.settings.llm
-        hits = turn.retrieval.hits[: llm.context_units]
-        history = ([(t.query.text, t.answer.answer) for t in turn.conversation.turns]
-                   if turn.conversation else [])
-        messages = build_messages(turn.query.text, hits, llm.context_tokens, history,
-                                  max_history_turns=llm.history_turns,
-                                  encoding=self.settings.chunk.tiktoken_encoding)
-        yield from self.backend(turn.backend).stream(messages)
+        turn.evidence_sentences = select_evidence(self.composer, turn.retrieval, turn.query.text, llm,
+                                                  self.settings.answer, self.settings.chunk.tiktoken_encoding)
+        name, n = BACKEND_NAMES[turn.backend], len(turn.evidence_sentences)
+        yield "status", (LLM_WAIT.format(name=name, n=n, first=llm.expected_first_s, total=llm.expected_total_s)
+                         if turn.backend == "local" else LLM_WAIT_REMOTE.format(name=name, n=n))
+        messages = cited_messages(turn.query.text, turn.evidence_sentences)
+        t0 = time.perf_counter()
+        for delta in self.backend(turn.backend).stream(messages):
+            if "model_first" not in turn.timings and delta.strip():
+                turn.timings["model_first"] = (time.perf_counter() - t0) * 1000
+            yield "delta", delta
+        turn.timings["model_total"] = (time.perf_counter() - t0) * 1000
 
     def _llm_result(self, turn: TurnState, text: str, extractive: Draft) -> Draft:
-        """The model's text if enough of it survives verification; else the extractive answer.
+        """The model's verified sentences, when any survive; else the extractive answer with a notice.
 
-        Whether the plan answers was decided on the evidence before the model was asked; a model
-        that says "未涉及" here, or whose answer is mostly dropped, is replaced with a notice."""
+        Whether the plan answers was decided on the evidence before the model was asked; a model that
+        says "未涉及" here declines. Each sentence is checked against the evidence sentences it cites
+        (verify_cited, the same for every backend); only a failing sentence is dropped, and the drop is noted."""
         llm = self.settings.llm
-        if "建议原文未涉及" in text and len(text) < llm.declined_max_chars:
+        if "未涉及" in text and len(text) < llm.declined_max_chars:
             turn.fallback = "declined"
             return self._fallback(extractive, LLM_NOT_FOUND)
-        checked = verify(text, turn.allowed, settings=self.settings.verify)
+        checked = verify_cited(text, turn.evidence_sentences, self.settings.verify)
         kept = len(MARKER_RE.sub("", checked.text).strip())
-        written = len(MARKER_RE.sub("", normalize_markers(text)).strip())
-        if not checked.citations or kept < llm.min_kept_chars or kept < llm.min_kept_share * written:
+        if not checked.citations or kept < llm.min_kept_chars:
             turn.fallback = "unverified"
             return self._fallback(extractive, LLM_UNVERIFIED)
         turn.model_answered = True
-        return Draft(text, [], route=turn.query.shape.value)
+        failed = sum(1 for d in checked.dropped if d.reason != "cited number not among the evidence")
+        notices = [LLM_DROPPED.format(n=failed)] if failed else []
+        units = list({id(e.unit): e.unit for e in turn.evidence_sentences}.values())
+        return Draft(checked.text, units, route=turn.query.shape.value, notices=notices, verified=checked)
 
     @staticmethod
     def _fallback(draft: Draft, notice: str) -> Draft:
@@ -269,7 +289,8 @@ class Assistant:
         draft = turn.draft
         for unit in draft.units:             # units a route chose beyond the retrieved ones
             turn.allowed.setdefault(unit.label, unit)
-        checked = verify(draft.text, turn.allowed, draft.derived, self.facts, self.settings.verify)
+        checked = draft.verified if draft.verified is not None else verify(
+            draft.text, turn.allowed, draft.derived, self.facts, self.settings.verify)
         turn.lap("verify", t0)
         turn.timings["total"] = (time.perf_counter() - turn.started) * 1000
         refused = draft.refused or not checked.text.strip()

@@ -3,7 +3,8 @@
 - index build time (parse, targets, BM25, embedding every passage, FAISS), into a temp folder;
 - cold start to first answer: a fresh process that loads model + index and answers once;
 - warm latency p50/p95 over the dev set: retrieval alone and the full extractive answer;
-- peak RSS of this process and of the cold-start process.
+- peak RSS of this process and of the cold-start process;
+- with ``--backend local|openai``: the model path on the 30 fixed open-shape questions (eval/model_bench.py).
 """
 from __future__ import annotations
 
@@ -103,12 +104,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.bench", description=__doc__)
     parser.add_argument("--questions", type=Path, default=DEV_SET)
     parser.add_argument("--skip-build", action="store_true", help="do not time an index build")
+    parser.add_argument("--backend", choices=("local", "openai"),
+                        help="time the model path on the 30 fixed open-shape blind questions (eval/model_bench.py)")
+    parser.add_argument("--out", type=Path, help="with --backend: write one row per question here")
     parser.add_argument("--scale", type=int, nargs="*", metavar="N",
                         help="synthetic knowledge bases of N documents (default sizes: 1 10 100 1000)")
     args = parser.parse_args(argv)
 
     from chat.pipeline import Assistant
 
+    if args.backend:
+        from .model_bench import run_model_bench
+
+        return run_model_bench(Assistant.from_settings(), args.backend, args.out)
     questions = [json.loads(line)["question"] for line in args.questions.read_text(encoding="utf-8").splitlines()
                  if line.strip()]
     if args.scale is not None:

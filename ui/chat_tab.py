@@ -11,7 +11,7 @@ from chat.inputs import QuestionError
 from ui import render
 from ui.chat_export import ExportWidgets, export_row, wire_export
 from ui.state import UIContext, new_session
-from ui.widgets import BACKENDS, BOTTOM_JS, COPY_JS, SCROLL_JS, clickable, event_data
+from ui.widgets import BOTTOM_JS, COPY_JS, SCROLL_JS, clickable, event_data, offered_backends
 
 EXAMPLES = [
     "2030年城市人口目标是多少？",
@@ -46,7 +46,10 @@ class ChatHandlers:
         yield self._transcript(turns), "", gr.skip(), gr.skip(), session
         try:
             for event in self.ctx.assistant.stream(question, session["conversation"], backend=backend):
-                if event.kind == "delta":
+                if event.kind == "status":                  # a model is about to start: the expected wait
+                    turn["status"] = event.text
+                    yield self._transcript(turns), gr.skip(), gr.skip(), gr.skip(), session
+                elif event.kind == "delta":
                     turn["partial"] = turn.get("partial", "") + event.text
                     yield self._transcript(turns), gr.skip(), gr.skip(), gr.skip(), session
                 else:
@@ -114,7 +117,7 @@ def _layout() -> ChatWidgets:
                                       elem_id="question", autofocus=True)
                 send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="send")
             with gr.Row(equal_height=False, elem_classes="controls-row"):
-                backend = gr.Radio(BACKENDS, value="extractive", label="回答方式", scale=4, elem_id="backend")
+                backend = gr.Radio(offered_backends(), value="extractive", label="回答方式", scale=4, elem_id="backend")
                 reset = gr.Button("清空对话", size="sm", scale=0, min_width=96, elem_id="reset")
             export = export_row()
             gr.Markdown("**示例问题**", elem_classes="examples-title")

@@ -129,7 +129,8 @@ def render_answer(answer: Answer, turn: int | None = None, requested: str | None
 
 
 def render_turn(turn: dict, index: int, labels: Labels | None = None, preview_chars: int = 80) -> str:
-    """One exchange: ``{"question", "answer"?: Answer, "partial"?: str, "error"?: str, "backend"?}``; a
+    """One exchange: ``{"question", "answer"?: Answer, "partial"?: str, "status"?: str (a model's expected
+    wait), "error"?: str, "backend"?}``; a
     rejected question longer than ``preview_chars`` characters is shown as its beginning and its length."""
     question = turn["question"]
     if turn.get("error") and len(question) > preview_chars:    # a rejected 5,000-character paste: a preview
@@ -140,7 +141,11 @@ def render_turn(turn: dict, index: int, labels: Labels | None = None, preview_ch
     elif turn.get("answer") is not None:
         body = render_answer(turn["answer"], index, turn.get("backend"), labels)
     elif turn.get("partial"):
-        body = f'<div class="answer streaming">{answer_body(turn["partial"], index, labels)}</div>'
+        note = (f'<p class="muted model-note">{esc(BACKEND_LABELS.get(turn.get("backend"), ""))}正在作答，'
+                '写完后逐句核验原文，未通过核验的句子将删除。</p>' if turn.get("status") else "")
+        body = f'<div class="answer streaming">{note}{answer_body(turn["partial"], index, labels)}</div>'
+    elif turn.get("status"):
+        body = f'<div class="answer pending"><p class="muted model-wait">{esc(turn["status"])}</p></div>'
     elif turn.get("backend", "extractive") != "extractive":
         body = ('<div class="answer pending"><p class="muted">正在检索并生成回答'
                 '（模型首次使用需要加载，可能需要一两分钟）…</p></div>')

@@ -5,6 +5,14 @@ import gradio as gr
 
 TITLE = "黔江区“十五五”规划建议 · 智能问答"
 BACKENDS = [("原文摘录", "extractive"), ("本地模型", "local"), ("接口", "openai")]
+
+
+def offered_backends() -> list[tuple[str, str]]:
+    """The backend choices a user is offered: 接口 only when its endpoint is configured
+    (PLANQA_OPENAI_BASE_URL and PLANQA_OPENAI_MODEL set)."""
+    from chat.models.llm import openai_configured
+
+    return [b for b in BACKENDS if b[1] != "openai" or openai_configured()]
 SYSTEM_FONTS = ["PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei",
                 "Source Han Sans SC", "system-ui", "sans-serif"]
 MONO_FONTS = ["Consolas", "DejaVu Sans Mono", "monospace"]

@@ -87,7 +87,7 @@ class ChatSession:
         from chat.inputs import QuestionError
 
         try:
-            answer = self.assistant.ask(question, self.conversation, backend=self.backend, doc_id=self.doc_id)
+            answer = self._streamed(question)
         except QuestionError as exc:
             self._error(str(exc))
             return
@@ -97,6 +97,22 @@ class ChatSession:
             return
         print_answer(answer, self.out)
         print(file=self.out, flush=True)
+
+    def _streamed(self, question: str):
+        """The verified answer; on a terminal a model's expected wait and its words as they come go to the
+        status stream first (provisional: the answer printed after them is what survived verification)."""
+        answer, asked = None, False
+        for event in self.assistant.stream(question, self.conversation, backend=self.backend, doc_id=self.doc_id):
+            if event.kind == "status":
+                asked = True
+                self._say(event.text)
+            elif event.kind == "delta" and asked and self.status is not None:
+                print(event.text, end="", file=self.status, flush=True)
+            elif event.kind == "answer":
+                answer = event.answer
+        if asked:
+            self._say("\n（以上为模型原文，以下为核验后的回答）")
+        return answer
 
     def _say(self, message: str) -> None:
         if self.status is not None:

@@ -30,6 +30,7 @@ class Draft:
     notices: list[str] = field(default_factory=list)
     route: str = "general"
     derived: list = field(default_factory=list)     # [answer.Derived]: numbers verification re-checks
+    verified: object = None         # verify.Verified when the text was already verified (a cited model answer)
 
 
 def marker(unit: Unit) -> str:

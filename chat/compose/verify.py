@@ -191,3 +191,155 @@ def verify(text: str, allowed: dict[str, Unit], derived: list[Derived] = (),
         if kept_parts:
             kept_lines.append("".join(kept_parts))
     return Verified("\n".join(kept_lines), citations, dropped)
+
+
+# --------------------------------------------------------------------------- sentence-cited model answers
+
+CITED_NUMBERS_RE = re.compile(r"\s*[\[［【]\s*(\d{1,2}(?:\s*[,，、]\s*\d{1,2})*)\s*[\]］】]")
+SENTENCE_PIECE_RE = re.compile(r"[^。！？!?\n]*[。！？!?]?")
+ENUMERATOR_RE = re.compile(r"^\s*(?:[-•·*]|\d{1,2}[.、)）]|（\d{1,2}）|[一二三四五六七八九十][、.])\s*"
+                           r"|^\s*(?:《[^》]{1,20}》)?第[^：:，。]{1,12}[：:]\s*")   # a copied "第26条：" label
+QUOTED_RE = re.compile(r"“([^”]{1,40})”|《([^》]{1,40})》|「([^」]{1,40})」")
+PLACE_TAGS = frozenset({"ns", "nsf"})                      # jieba tags of place names
+NOUN_TAG_STARTS = ("n", "j")                                 # nouns (n, ns, nz …) and abbreviations (渝)
+
+
+@dataclass(frozen=True)
+class CitedSentence:
+    """One sentence of a model answer with the evidence numbers it ends with, and the answer line it is on."""
+
+    text: str
+    numbers: tuple[int, ...]
+    line: int
+
+
+def split_cited(text: str) -> list[CitedSentence]:
+    """The sentences of a model answer with their ``[k]`` numbers; numbers written just after a sentence's
+    full stop ("…。[2]") belong to that sentence; list bullets and enumerators are removed."""
+    out: list[CitedSentence] = []
+    for n, line in enumerate(text.split("\n")):
+        for piece in SENTENCE_PIECE_RE.findall(line):
+            lead = re.match(rf"(?:{CITED_NUMBERS_RE.pattern})+", piece)
+            if lead and out and out[-1].line == n:          # "[2]" after the previous full stop
+                prev = out[-1]
+                out[-1] = CitedSentence(prev.text, prev.numbers + _numbers(lead.group(0)), prev.line)
+                piece = piece[lead.end():]
+            numbers = _numbers(piece)
+            content = CITED_NUMBERS_RE.sub("", piece)
+            while (lead_in := ENUMERATOR_RE.match(content)) and lead_in.end():    # "- 第26条：…"
+                content = content[lead_in.end():]
+            content = content.strip()
+            if content:
+                out.append(CitedSentence(content, numbers, n))
+    return out
+
+
+def _numbers(text: str) -> tuple[int, ...]:
+    found = [int(k) for group in CITED_NUMBERS_RE.findall(text) for k in re.findall(r"\d+", group)]
+    return tuple(dict.fromkeys(found))
+
+
+def names_in(text: str, settings: VerifySettings) -> list[str]:
+    """Names a sentence states that its sources must contain: quoted formulations (“…”, 《…》), words jieba
+    tags as places, and runs of nouns ending like a place or project (渝东南数字经济产业园, 上海港, 小南海景区);
+    the answer's framing words (黔江 …) aside."""
+    import jieba.posseg
+
+    norm = normalize(text)
+    names = [next(g for g in m.groups() if g) for m in QUOTED_RE.finditer(norm)]
+    chain: list[str] = []
+    for word, tag in jieba.posseg.lcut(QUOTED_RE.sub("，", norm)) + [("。", "x")]:
+        if tag in PLACE_TAGS and len(word) >= 2 and word not in settings.framing_words:
+            names.append(word)
+        if tag[:1] in NOUN_TAG_STARTS and word not in settings.framing_words:
+            chain.append(word)
+            run = "".join(chain)
+            if len(run) >= 3 and word.endswith(settings.name_suffixes):
+                names.append(run)
+            continue
+        chain = []
+    return list(dict.fromkeys(names))
+
+
+def content_overlap(text: str, sources: str, settings: VerifySettings) -> float:
+    """Share of a sentence's content words (jieba words of two or more characters, framing words aside)
+    found in ``sources``; 1.0 for a sentence without content words."""
+    import jieba
+
+    words = [w for w in jieba.lcut(normalize(QUOTED_RE.sub(" ", text)))
+             if len(w) >= 2 and bigrams(w) and w not in settings.framing_words]
+    if not words:
+        return 1.0
+    return sum(1 for w in words if w in sources) / len(words)
+
+
+def paraphrase_failure(text: str, sources: list[str], settings: VerifySettings = SETTINGS.verify) -> str | None:
+    """Why ``text`` is not a faithful paraphrase of ``sources`` (None when it is): a number, name or quoted
+    formulation they do not contain, or too little of its content in them."""
+    joined = normalize("\n".join(sources))
+    squeezed = re.sub(r"\s+", "", joined)
+    unbacked = [n for n in numbers_in(text) if n not in joined]
+    if unbacked:
+        return f"numbers not in the cited sentences: {', '.join(unbacked)}"
+    missing = [w for w in names_in(text, settings) if re.sub(r"\s+", "", w) not in squeezed]
+    if missing:
+        return f"names not in the cited sentences: {', '.join(dict.fromkeys(missing))}"
+    overlap = content_overlap(text, joined, settings)
+    if overlap < settings.paraphrase_min_overlap:
+        return f"content words overlap {overlap:.2f} < {settings.paraphrase_min_overlap:g}"
+    return None
+
+
+def attribute(text: str, evidence: list, settings: VerifySettings = SETTINGS.verify) -> list:
+    """The evidence an uncited model sentence rests on, when it passes as a faithful paraphrase of it: the
+    one sentence it overlaps most, else the two it overlaps most together; [] when neither passes."""
+    norm = {id(e): normalize(e.text) for e in evidence}
+    ranked = sorted(evidence, key=lambda e: -content_overlap(text, norm[id(e)], settings))
+    for candidate in (ranked[:1], ranked[:2]):
+        if candidate and paraphrase_failure(text, [e.text for e in candidate], settings) is None:
+            return sorted(candidate, key=lambda e: e.number)
+    return []
+
+
+def verify_cited(text: str, evidence: list, settings: VerifySettings = SETTINGS.verify) -> Verified:
+    """Verify a model answer written against numbered evidence (``evidence[k-1]`` has ``.unit`` and
+    ``.text``, the verbatim sentence numbered k). A sentence is kept when it is a faithful paraphrase
+    (:func:`paraphrase_failure`) of the sentences it cites, or, citing none, of the evidence it is attributed
+    to (:func:`attribute`, held to the same check; so is a sentence whose numbers point at the wrong
+    evidence); a last sentence cut off by the length limit is dropped. A kept sentence is
+    rewritten with the cited units' markers (〔第9条〕) and its cited sentences become the citations.
+    Only a failing sentence is dropped, with its reason."""
+    kept: dict[int, list[str]] = {}
+    citations: list[Citation] = []
+    dropped: list[Dropped] = []
+    seen: set[tuple[str, str, str]] = set()
+    sentences = split_cited(text)
+    for i, sentence in enumerate(sentences):
+        if i == len(sentences) - 1 and not sentence.numbers and not re.search(r"[。！？!?]$", sentence.text):
+            dropped.append(Dropped(sentence.text, "unfinished sentence (the answer reached its length limit)"))
+            continue
+        cited = [evidence[k - 1] for k in sentence.numbers if 1 <= k <= len(evidence)]
+        bad = [k for k in sentence.numbers if not 1 <= k <= len(evidence)]
+        if bad:
+            dropped.append(Dropped(f"[{']['.join(map(str, bad))}]", "cited number not among the evidence"))
+        if not cited:
+            cited = attribute(sentence.text, evidence, settings)
+        if not cited:
+            dropped.append(Dropped(sentence.text, "uncited statement"))
+            continue
+        failure = paraphrase_failure(sentence.text, [e.text for e in cited], settings)
+        if failure and (found := attribute(sentence.text, evidence, settings)):
+            cited, failure = found, None      # a wrong number: the sentences that do back it are cited
+        if failure:
+            dropped.append(Dropped(sentence.text, failure))
+            continue
+        labels = list(dict.fromkeys(e.unit.label for e in cited))
+        if any(sentence.text + "〔" in part for parts in kept.values() for part in parts):
+            continue                          # the model repeated itself
+        kept.setdefault(sentence.line, []).append(sentence.text + "".join(f"〔{label}〕" for label in labels))
+        for e in cited:
+            key = (e.unit.doc_id, e.unit.ref, e.text)
+            if key not in seen:
+                seen.add(key)
+                citations.append(Citation.of(e.unit, e.text))
+    return Verified("\n".join("".join(parts) for parts in kept.values()), citations, dropped)

@@ -47,7 +47,7 @@ class LlamaServer:
     dies (its stdin closes).
     """
 
-    def __init__(self, model_path: Path, *, n_ctx: int = 4096, threads: int = 2,
+    def __init__(self, model_path: Path, *, n_ctx: int = 4096, threads: int = 2, batch: int = 512,
                  alias: str | None = None, host: str = "127.0.0.1", port: int = 0,
                  startup_timeout: float = 180.0, log_path: Path | None = None):
         """Configure (not start) a server for ``model_path``; ``port=0`` lets the server pick one,
@@ -55,6 +55,7 @@ class LlamaServer:
         self.model_path = Path(model_path)
         self.n_ctx = n_ctx
         self.threads = threads
+        self.batch = batch
         self.alias = alias or self.model_path.stem
         self.host = host
         self.port = port
@@ -97,7 +98,7 @@ class LlamaServer:
                 raise
             self.startup_s = time.perf_counter() - started
             _log(f"llama.cpp server for {self.model_path.name} on {self.root_url} "
-                 f"(ctx {self.n_ctx}, {self.threads} threads) ready in {self.startup_s:.1f} s")
+                 f"(ctx {self.n_ctx}, {self.threads} threads, batch {self.batch}) ready in {self.startup_s:.1f} s")
             return self
 
     @staticmethod
@@ -115,7 +116,8 @@ class LlamaServer:
     def _spawn(self) -> int:
         """Start the child process; returns the read end of the pipe it writes its address to."""
         cmd = [sys.executable, "-m", "chat.models.local_model", "serve", "--model", str(self.model_path),
-               "--ctx", str(self.n_ctx), "--threads", str(self.threads), "--alias", self.alias,
+               "--ctx", str(self.n_ctx), "--threads", str(self.threads),
+               "--batch", str(self.batch), "--alias", self.alias,
                "--host", self.host, "--port", str(self.port)]
         self._log_tail.clear()
         ready_r, ready_w = os.pipe()           # the child writes its address here
@@ -232,6 +234,8 @@ def run_child(args: argparse.Namespace) -> int:
     params.model.path = args.model
     params.n_ctx = args.ctx
     params.n_parallel = 1
+    params.n_batch = args.batch
+    params.n_ubatch = args.batch
     params.cpuparams.n_threads = args.threads
     params.cpuparams_batch.n_threads = args.threads
     params.hostnames = [args.host]

@@ -41,7 +41,28 @@ DUMMY_API_KEY = "not-needed"
 
 
 class LLMError(RuntimeError):
-    """The model could not produce an answer: endpoint down, HTTP error, timeout, empty/garbage output."""
+    """The model could not produce an answer: endpoint down, HTTP error, timeout, empty/garbage output.
+
+    ``str()`` is the developer's English (logs); ``notice`` is the whole sentence a user reads, in Chinese;
+    ``code`` is the answer's ``fallback`` ("timeout" or "error")."""
+
+    def __init__(self, message: str, notice: str = "模型服务出错，未能作答", code: str = "error"):
+        super().__init__(message)
+        self.notice = notice
+        self.code = code
+
+
+NOT_CONFIGURED = "接口模型未配置（需要设置环境变量 PLANQA_OPENAI_BASE_URL 和 PLANQA_OPENAI_MODEL）"
+
+
+def user_notice(exc: BaseException) -> str:
+    """The Chinese sentence (without its full stop) that tells a user why a model did not answer."""
+    return exc.notice if isinstance(exc, LLMError) else "模型服务出错，未能作答"
+
+
+def openai_configured() -> bool:
+    """Whether the ``openai`` backend has its endpoint and model (PLANQA_OPENAI_BASE_URL, PLANQA_OPENAI_MODEL)."""
+    return bool(os.environ.get(ENV_BASE_URL, "").strip() and os.environ.get(ENV_MODEL, "").strip())
 
 
 # --------------------------------------------------------------------------- output checks
@@ -104,7 +125,7 @@ class LLMBackend:
         """"<backend>:<model>", used in logs and error messages."""
         return f"{self.name}:{self.model}"
 
-    def _make_client(self, base_url: str, model: str, api_key: str):
+    def _make_client(self, base_url: str, model: str, api_key: str, extra_body: dict | None = None):
         import httpx
         from langchain_openai import ChatOpenAI
         from pydantic import SecretStr
@@ -113,7 +134,7 @@ class LLMBackend:
         return ChatOpenAI(
             model=model, base_url=base_url, api_key=SecretStr(api_key),
             timeout=httpx.Timeout(t, connect=min(t, self.settings.connect_timeout_s)), max_retries=0,
-            max_tokens=self.settings.max_tokens, temperature=self.settings.temperature,
+            max_tokens=self.settings.max_tokens, temperature=self.settings.temperature, extra_body=extra_body,
         )
 
     def _error(self, exc: BaseException) -> LLMError:
@@ -121,17 +142,21 @@ class LLMBackend:
 
         if isinstance(exc, LLMError):
             return exc
+        notice, code = "模型服务出错，未能作答", "error"
         if isinstance(exc, openai.APITimeoutError):
             msg = f"{self.describe()} timed out after {self.settings.timeout_s:g} s"
+            notice, code = f"模型在{self.settings.timeout_s:g}秒内未能作答", "timeout"
         elif isinstance(exc, openai.APIConnectionError):
             msg = f"{self.describe()} unreachable: {_root_cause(exc)}"
+            notice = "无法连接模型服务"
         elif isinstance(exc, openai.APIStatusError):
             msg = f"{self.describe()} answered HTTP {exc.status_code}: {exc.message}"
+            notice = f"模型服务返回错误（HTTP {exc.status_code}）"
         else:
             msg = f"{self.describe()} failed: {type(exc).__name__}: {exc}"
         if self._secret and self._secret != DUMMY_API_KEY:
             msg = msg.replace(self._secret, "***")
-        error = LLMError(msg)
+        error = LLMError(msg, notice, code)
         error.__cause__ = exc
         return error
 
@@ -176,7 +201,8 @@ class LLMBackend:
                 except queue.Empty:
                     what = "the first token" if not parts else "the whole answer"
                     raise LLMError(f"{self.describe()} timed out after {self.settings.timeout_s:g} s "
-                                   f"waiting for {what}") from None
+                                   f"waiting for {what}", f"模型在{self.settings.timeout_s:g}秒内未能作答",
+                                   "timeout") from None
                 if kind == "text":
                     parts.append(value)
                     yield value
@@ -188,7 +214,7 @@ class LLMBackend:
             cancel.set()
         reason = _garbage_reason("".join(parts))
         if reason:
-            raise LLMError(f"{self.describe()}: {reason}")
+            raise LLMError(f"{self.describe()}: {reason}", "模型的输出为空或无法识别")
 
     def invoke(self, messages: list[BaseMessage]) -> str:
         """The whole text of ``stream(messages)``; raises LLMError as ``stream`` does (timeout after
@@ -212,7 +238,7 @@ class OpenAIBackend(LLMBackend):
         if missing:
             raise LLMError(f"backend 'openai' needs the environment variable(s) {', '.join(missing)} "
                            f"(an OpenAI-compatible base URL such as http://127.0.0.1:8080/v1 and a model "
-                           f"name; {ENV_API_KEY} is optional)")
+                           f"name; {ENV_API_KEY} is optional)", NOT_CONFIGURED)
         self.base_url = base_url
         self._model = model
         self._secret = os.environ.get(ENV_API_KEY, "").strip() or DUMMY_API_KEY
@@ -246,10 +272,11 @@ def _stop_servers() -> None:
 atexit.register(_stop_servers)
 
 
-def shared_server(cache_root: Path, model: str):
+def shared_server(cache_root: Path, model: str, settings: LLMSettings | None = None):
     """The process-wide llama.cpp server (:class:`chat.models.llama_server.LlamaServer`) for local
     ``model``: the GGUF is assembled (or checked) and the server started on the first call, and
-    restarted by a later call if it died."""
+    restarted by a later call if it died. ``settings`` (default LLMSettings()) give its threads, context
+    and batch size."""
     from chat.models.gguf_assembly import gguf_path
     from chat.models.llama_server import LlamaServer
 
@@ -263,7 +290,9 @@ def shared_server(cache_root: Path, model: str):
         path = gguf_path(cache_root, model)
         logs = Path(cache_root) / "logs"
         logs.mkdir(parents=True, exist_ok=True)
-        server = LlamaServer(path, alias=model, log_path=logs / f"llama-server-{model}.log")
+        llm = settings or LLMSettings()
+        server = LlamaServer(path, alias=model, log_path=logs / f"llama-server-{model}.log", n_ctx=llm.local_ctx,
+                             threads=llm.local_threads, batch=llm.local_batch)
         server.start()
         _SERVERS[key] = server
         return server
@@ -296,12 +325,15 @@ class LocalBackend(LLMBackend):
 
     def _chat_model(self):
         try:
-            server = shared_server(self.cache_root, self.settings.local_model)
+            server = shared_server(self.cache_root, self.settings.local_model, self.settings)
         except Exception as exc:  # noqa: BLE001 - missing parts, server crash: one error type
-            raise LLMError(f"local model {self.settings.local_model} unavailable: {exc}") from exc
+            raise LLMError(f"local model {self.settings.local_model} unavailable: {exc}",
+                           "本地模型未能启动") from exc
         if self._chat is None or self._base_url != server.base_url:
             self._base_url = server.base_url
-            self._chat = self._make_client(server.base_url, server.alias, DUMMY_API_KEY)
+            # cache_prompt: llama.cpp keeps the last prompt's tokens, so the fixed instruction prefix
+            # is read once and reused by every later question
+            self._chat = self._make_client(server.base_url, server.alias, DUMMY_API_KEY, {"cache_prompt": True})
         return self._chat
 
 

@@ -40,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--model", required=True)
     s.add_argument("--ctx", type=int, default=4096)
     s.add_argument("--threads", type=int, default=2)
+    s.add_argument("--batch", type=int, default=512, help="prompt batch (n_batch = n_ubatch), tokens")
     s.add_argument("--alias", default="local")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=0)

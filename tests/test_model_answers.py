@@ -1,0 +1,128 @@
+"""Sentence-cited model answers (issue 10): numbered evidence, the paraphrase verifier, the fixed question
+ids, the contract, and a real model behind the ``openai`` backend (llama.cpp with Qwen2.5-0.5B on loopback)."""
+from __future__ import annotations
+
+import json
+import re
+from types import SimpleNamespace
+
+import pytest
+
+from chat.inputs import prepare_question
+from chat.pipeline import TurnState
+from chat.compose.verify import paraphrase_failure, split_cited, verify_cited
+from chat.models.cited import cited_messages, prompt_tokens, select_evidence
+from chat.models.llm import ENV_BASE_URL, ENV_MODEL, LLMError, LLMSettings, get_backend
+from config import PROJECT_ROOT, SETTINGS
+from eval.model_bench import IDS_FILE, open_shape_ids
+from eval.verify_sample import kept_shares, read_sample
+from ingest.parse import load_document
+
+ENGLISH_RE = re.compile(r"[A-Za-z]{4,}")
+KB_FILE = PROJECT_ROOT / "kb" / "qianjiang-15th-five-year-plan-proposal.txt"
+
+
+@pytest.fixture(scope="module")
+def units():
+    _, parsed, _ = load_document(KB_FILE)
+    return {u.ref: u for u in parsed}
+
+
+def evidence(units, *pairs):
+    """Numbered evidence from (ref, verbatim sentence) pairs."""
+    out = []
+    for n, (ref, text) in enumerate(pairs, 1):
+        assert text in units[ref].text
+        out.append(SimpleNamespace(number=n, unit=units[ref], text=text))
+    return out
+
+
+def test_fixed_question_ids_follow_their_rule():
+    ids = json.loads(IDS_FILE.read_text(encoding="utf-8"))["ids"]
+    assert len(ids) == len(set(ids)) == 30
+    assert ids == open_shape_ids()
+
+
+def test_faithful_paraphrase_kept_unfaithful_sentence_dropped_rest_kept(units):
+    ev = evidence(units, ("34", "培育有带动力的“链主型”企业,做好“土特产”文章,打造100万头生猪、3000万羽肉蛋鸡、"
+                                "10万吨食用菌、20万吨肉类屠宰加工全产业链。"),
+                  ("9", "发展数据标注产业,建设渝东南数据标注产业园。"))
+    text = ("农业方面要打造100万头生猪和3000万羽肉蛋鸡等全产业链。[1]\n"
+            "还要打造200万头生猪全产业链。[1]\n"
+            "建设渝东南数据标注产业园，发展数据标注产业。\n"       # uncited: attributed to [2]
+            "要建设上海港集装箱码头。[2]\n"
+            "同时打造")                                              # cut off by the length limit
+    checked = verify_cited(text, ev)
+    assert checked.text.splitlines() == ["农业方面要打造100万头生猪和3000万羽肉蛋鸡等全产业链。〔第34条〕",
+                                         "建设渝东南数据标注产业园，发展数据标注产业。〔第9条〕"]
+    assert [c.quote for c in checked.citations] == [e.text for e in ev]          # the cited sentences, verbatim
+    reasons = [d.reason for d in checked.dropped]
+    assert reasons[0].startswith("numbers not in the cited sentences: 200")
+    assert reasons[1].startswith("names not in the cited sentences")
+    assert reasons[2].startswith("unfinished sentence")
+
+
+def test_split_cited_reads_numbers_after_the_full_stop_and_drops_bullets():
+    got = split_cited("1. 发展低空经济。[1][3]\n- 第26条：打造零工驿站[2,4]。")
+    assert [(s.text, s.numbers) for s in got] == [("发展低空经济。", (1, 3)), ("打造零工驿站。", (2, 4))]
+
+
+def test_threshold_separates_the_labelled_sample():
+    rows = read_sample()
+    assert sum(r["faithful"] for r in rows) >= 20 and sum(not r["faithful"] for r in rows) >= 20
+    faithful, unfaithful = kept_shares(rows, SETTINGS.verify.paraphrase_min_overlap)
+    assert faithful >= 0.95 and unfaithful == 0.0
+    assert paraphrase_failure("要加快建设养老服务体系。", ["加强心理健康和精神卫生服务。"])
+
+
+def test_evidence_is_numbered_budgeted_and_under_a_fixed_prefix(assistant):
+    llm = SETTINGS.llm
+    prompts = []
+    for question in ("低空经济怎么发展？", "如何发展养老服务？"):
+        turn = assistant._retrieve(assistant._understand(TurnState(prepare_question(question, 500))))
+        ev = select_evidence(assistant.composer, turn.retrieval, question, llm, SETTINGS.answer,
+                             SETTINGS.chunk.tiktoken_encoding)
+        assert 1 <= len(ev) <= llm.evidence_sentences
+        assert prompt_tokens(question, ev, SETTINGS.chunk.tiktoken_encoding) <= llm.evidence_tokens
+        assert all(e.text in e.unit.text for e in ev) and [e.number for e in ev] == list(range(1, len(ev) + 1))
+        messages = cited_messages(question, ev)
+        assert f"[1] {ev[0].unit.label}：{ev[0].text}" in messages[1].content
+        prompts.append(messages)
+    assert prompts[0][0].content == prompts[1][0].content          # the cached prefix never changes
+
+
+def test_unconfigured_interface_is_hidden_and_its_message_is_chinese(assistant, monkeypatch):
+    from ui.widgets import offered_backends
+
+    monkeypatch.delenv(ENV_BASE_URL, raising=False)
+    monkeypatch.delenv(ENV_MODEL, raising=False)
+    assert [v for _, v in offered_backends()] == ["extractive", "local"]
+    with pytest.raises(LLMError) as err:
+        get_backend(LLMSettings("openai"), SETTINGS.paths.cache_root)
+    assert not ENGLISH_RE.sub("", err.value.notice.replace("PLANQA_OPENAI_BASE_URL", "").replace(
+        "PLANQA_OPENAI_MODEL", "")).isascii()
+    answer = assistant.ask("低空经济怎么发展？", backend="openai")
+    assert answer.backend == "extractive" and answer.fallback == "error"
+    for notice in answer.notices:
+        assert not ENGLISH_RE.search(re.sub(r"PLANQA_OPENAI_\w+", "", notice)), notice
+        assert notice.endswith("。")
+    monkeypatch.setenv(ENV_BASE_URL, "http://127.0.0.1:9/v1")
+    monkeypatch.setenv(ENV_MODEL, "m")
+    assert [v for _, v in offered_backends()] == ["extractive", "local", "openai"]
+
+
+@pytest.mark.llm_server
+def test_a_real_model_answer_streams_and_is_verified(assistant, openai_env):
+    events = list(assistant.stream("建议对低空经济提出了哪些任务？", backend="openai"))
+    kinds = [e.kind for e in events]
+    assert kinds[0] == "status" and "逐句核验" in events[0].text
+    assert kinds.count("delta") > 1 and kinds[-1] == "answer"
+    answer = events[-1].answer
+    data = answer.to_json()
+    assert {"backend", "notices", "fallback", "dropped"} <= set(data)
+    assert data["fallback"] in (None, "timeout", "error", "unverified", "declined")
+    assert (answer.backend == "openai") == (answer.fallback is None)
+    for citation in answer.citations:                       # quotes verbatim, whoever wrote the text
+        assert citation.quote in assistant.index.unit(str(citation.ref)).text
+    for notice in answer.notices:
+        assert not ENGLISH_RE.search(notice), notice
