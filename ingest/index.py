@@ -121,6 +121,7 @@ def build_index(settings: Settings = SETTINGS, embedder=None,
     paths, started = settings.paths, time.perf_counter()
     if not paths.kb_dir.is_dir():
         raise IndexBuildError(f"knowledge-base folder not found: {paths.kb_dir}")
+    snapshot = expected_manifest(settings)   # the files as they are now: a change during the build makes it stale
     loaded, skipped = load_documents(paths.kb_dir, settings)
     for skip in skipped:
         _log(f"skipped {skip.reason}")
@@ -166,7 +167,7 @@ def build_index(settings: Settings = SETTINGS, embedder=None,
         _write_json(tmp / "targets.json", [asdict(t) for t in extract_targets(units)])
         _write_json(tmp / "bm25.json", bm25.to_dict())
         store.save(tmp / "vectors.faiss")
-        manifest = expected_manifest(settings) | {
+        manifest = snapshot | {
             "created": time.strftime("%Y-%m-%dT%H:%M:%S"), "units": len(units),
             "passages": len(passages), "faiss": store.kind, "dim": int(vectors.shape[1]),
             "skipped": [asdict(s) for s in skipped],

@@ -58,6 +58,12 @@ def test_admin_uploads_a_docx_and_asks_about_it(own_app, browser):
         chip.click()
         page.wait_for_function("document.querySelector('#evidence h3').innerText.includes('第三章第二节')")
         page.screenshot(path=str(SHOTS / "16-documents-answer.png"))
+        page.reload()                                      # a reload shows the new document in every tab
+        page.locator("#question textarea").wait_for()
+        _open_documents(page)
+        assert "纲要乙.docx" in page.locator("#doc-table").inner_text()
+        page.get_by_role("tab", name="建议原文").click()
+        assert "第三章第二节" in page.locator("#outline").inner_text()
         assert session["dialogs"] == [] and session["errors"] == []
 
 

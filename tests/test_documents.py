@@ -173,3 +173,33 @@ def test_the_targets_table_filters_by_document(library):
     assert rows and all(r[5].startswith("《纲要甲》") for r in rows), rows[:3]
     everything = handlers.table("全部", "", "按条文顺序", "全部文档")[2]
     assert len(everything) > len(rows)
+
+
+def test_a_file_changed_during_a_build_leaves_the_index_stale_and_the_reindexer_runs_again(assistant, tmp_path):
+    from ingest.index import IndexBuildError, build_index
+    from ui.reindex import Reindexer
+    from ui.state import LiveAssistant
+
+    kb = tmp_path / "kb"
+    shutil.copytree(SETTINGS.paths.kb_dir, kb)
+    (kb / "甲方案.txt").write_text("甲方案\n一、任务\n（一）建设冷水鱼基地3个。\n（二）发展中药材2万亩。\n", encoding="utf-8")
+    settings = dataclasses.replace(SETTINGS, paths=dataclasses.replace(
+        SETTINGS.paths, kb_dir=kb, cache_root=tmp_path / "cache"))
+    embedder = assistant.retriever.embedder
+
+    def remove_during(message):
+        if message.startswith("embedding") and (kb / "甲方案.txt").exists():
+            (kb / "甲方案.txt").unlink()                # removed while the build embeds
+    build_index(settings, embedder, progress=remove_during)
+    with pytest.raises(IndexBuildError, match="not usable"):
+        load_index(settings, embedder, rebuild=False)       # the build read 甲方案.txt: it is stale now
+    live = LiveAssistant(Assistant(HybridRetriever(load_index(settings, embedder), embedder, settings), settings))
+    assert {d.source_file for d in live.current.index.documents} == {"qianjiang-15th-five-year-plan-proposal.txt"}
+    reindexer = Reindexer(live)
+    (kb / "乙方案.txt").write_text("乙方案\n一、任务\n（一）建设茶园1万亩。\n（二）建设民宿50家。\n", encoding="utf-8")
+    assert reindexer.start()
+    (kb / "丙方案.txt").write_text("丙方案\n一、任务\n（一）建设桑园5万亩。\n（二）建设蚕房20座。\n", encoding="utf-8")
+    assert not reindexer.start()                            # queued: runs again once the first build ends
+    assert reindexer.wait(300) and reindexer.error is None
+    files = {d.source_file for d in live.current.index.documents}
+    assert {"乙方案.txt", "丙方案.txt"} <= files

@@ -32,6 +32,7 @@ class DocumentHandlers:
         self.ctx = ctx
         self.admins = admins
         self.reindexer = Reindexer(ctx.live)
+        self.choice: gr.Dropdown | None = None      # the remove list, refreshed on each page load
 
     @property
     def kb_dir(self) -> Path:
@@ -140,8 +141,9 @@ def build_documents_tab(ctx: UIContext, admins: frozenset[str] | None) -> Docume
                                      elem_id="doc-remove-choice")
                 remove = gr.Button("删除并重建索引", variant="stop", elem_id="doc-remove")
         status = gr.HTML("", elem_id="doc-status")
-        table = gr.Dataframe(value=handlers.rows(), headers=HEADERS, interactive=False, wrap=True,
+        table = gr.Dataframe(value=handlers.rows, headers=HEADERS, interactive=False, wrap=True,
                              column_widths=COLUMN_WIDTHS, elem_id="doc-table")
+    handlers.choice = choice
     add.click(handlers.add, upload, [status, table, choice], concurrency_limit=1)
     remove.click(handlers.remove, choice, [status, table, choice], concurrency_limit=1)
     return handlers

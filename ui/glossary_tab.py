@@ -46,7 +46,7 @@ def build_glossary_tab(ctx: UIContext) -> GlossaryHandlers:
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=420):
                 keyword, search = search_row("查找提法，如：四篇大文章、33618", "查找", "glossary-search")
-                entries = clickable(handlers.search(""), elem_id="glossary-list", max_height=700)
+                entries = clickable(lambda: handlers.search(""), elem_id="glossary-list", max_height=700)
             with gr.Column(scale=2, min_width=340):
                 gr.Markdown("#### 原文")
                 evidence = gr.HTML(EVIDENCE_HINT, elem_id="glossary-evidence", js_on_load=SCROLL_JS,

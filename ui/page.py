@@ -34,14 +34,16 @@ def build_ui(assistant: Assistant | LiveAssistant, settings: UISettings | None =
     settings = ctx.settings
     with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=DELETE_CACHE) as ui:
         session = gr.State(None)
-        gr.HTML(render.render_header(TITLE, ctx.doc))
+        gr.HTML(lambda: render.render_header(TITLE, ctx.doc))    # callables: read again on each page load
         with gr.Tabs():
             build_chat_tab(ctx, session)
             build_plan_tab(ctx)
-            build_targets_tab(ctx)
+            targets = build_targets_tab(ctx)
             build_briefing_tab(ctx)
             build_glossary_tab(ctx)
             build_quiz_tab(ctx)
-            build_documents_tab(ctx, admins)
+            documents = build_documents_tab(ctx, admins)
+        ui.load(lambda: (documents.choices(), targets.doc_dropdown()), None,
+                [documents.choice, targets.doc_filter], queue=False)      # after a re-index, a reload shows it
     ui.queue(default_concurrency_limit=settings.answer_slots, max_size=settings.queue_size)
     return ui

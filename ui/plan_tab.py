@@ -27,18 +27,21 @@ class PlanHandlers:
 
 def build_plan_tab(ctx: UIContext) -> None:
     """Lay out the 建议原文 tab inside the current gr.Tabs and wire its events."""
-    units = ctx.units
     handlers = PlanHandlers(ctx)
+
+    def search_html(keyword: str = "") -> str:                 # the live index: a re-index shows at once
+        return render.render_search(ctx.units, keyword)
     with gr.Tab("建议原文", id="plan"):
         with gr.Row(equal_height=False):
             with gr.Column(scale=2, min_width=320):
                 keyword, search = search_row("关键词，如：低空经济", "搜索", "plan-search")
-                results = clickable(render.render_search(units, ""), elem_id="search-results", max_height=360)
-                outline = clickable(render.render_outline(units, ctx.doc_titles), elem_id="outline", max_height=560)
+                results = clickable(search_html, elem_id="search-results", max_height=360)
+                outline = clickable(lambda: render.render_outline(ctx.units, ctx.doc_titles), elem_id="outline",
+                                    max_height=560)
             with gr.Column(scale=3, min_width=420):
-                viewer = gr.HTML(render.render_unit(units[0]) if units else "", elem_id="viewer",
+                viewer = gr.HTML(lambda: render.render_unit(ctx.units[0]) if ctx.units else "", elem_id="viewer",
                                  js_on_load=SCROLL_JS, max_height=760)
     for html in (outline, results):
         html.click(handlers.open_unit, keyword, viewer, concurrency_limit=None, show_progress="hidden")
-    search.click(lambda k: render.render_search(units, k), keyword, results, concurrency_limit=None)
-    keyword.submit(lambda k: render.render_search(units, k), keyword, results, concurrency_limit=None)
+    search.click(search_html, keyword, results, concurrency_limit=None)
+    keyword.submit(search_html, keyword, results, concurrency_limit=None)

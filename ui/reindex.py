@@ -21,17 +21,22 @@ class Reindexer:
         self.steps: list[str] = []         # the build's log lines so far (English, as ``python -m ingest``)
         self.error: str | None = None      # why the last re-index failed; None after a success
         self.started = 0.0                 # time.monotonic() of the last start
+        self._again = False                # a change arrived during the run: run once more after it
+        self._active = False               # set and cleared under the lock, so no request falls between runs
 
     @property
     def running(self) -> bool:
         """Whether a re-index is under way."""
-        return self._thread is not None and self._thread.is_alive()
+        return self._active
 
     def start(self) -> bool:
-        """Start a re-index; False (and nothing started) when one is already running."""
+        """Start a re-index; when one is already running, queue one more run after it (so a file added or
+        removed meanwhile is read) and return False."""
         with self._lock:
-            if self.running:
+            if self._active:
+                self._again = True
                 return False
+            self._active = True
             self.steps, self.error, self.started = [], None, time.monotonic()
             self._thread = threading.Thread(target=self._run, name="planqa-reindex", daemon=True)
             self._thread.start()
@@ -42,6 +47,8 @@ class Reindexer:
         thread = self._thread
         if thread is not None:
             thread.join(timeout)
+            if not thread.is_alive():
+                return True
         return not self.running
 
     def _run(self) -> None:
@@ -49,14 +56,22 @@ class Reindexer:
         from chat.retrieval.retrieve import HybridRetriever
         from ingest.index import IndexBuildError, load_index
 
-        old = self.live.current
-        embedder = old.retriever.embedder
-        try:
-            index = load_index(old.settings, embedder, progress=self.steps.append)
-            self.steps.append("loading the new index")
-            self.live.swap(Assistant(HybridRetriever(index, embedder, old.settings), old.settings))
-            self.steps.append("done")
-        except IndexBuildError as exc:
-            self.error = str(exc)
-        except Exception as exc:          # the previous index keeps serving; the tab shows why
-            self.error = f"{type(exc).__name__}: {exc}"
+        while True:
+            old = self.live.current
+            embedder = old.retriever.embedder
+            try:
+                index = load_index(old.settings, embedder, progress=self.steps.append)
+                self.steps.append("loading the new index")
+                self.live.swap(Assistant(HybridRetriever(index, embedder, old.settings), old.settings))
+                self.steps.append("done")
+                self.error = None
+            except IndexBuildError as exc:
+                self.error = str(exc)
+            except Exception as exc:          # the previous index keeps serving; the tab shows why
+                self.error = f"{type(exc).__name__}: {exc}"
+            with self._lock:
+                if not self._again:
+                    self._active = False
+                    return
+                self._again = False
+                self.steps.append("files changed during the build: building again")

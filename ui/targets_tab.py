@@ -26,12 +26,17 @@ class TargetHandlers:
     def __init__(self, ctx: UIContext):
         """Handlers reading ``ctx.index.targets`` and writing CSV files under ``ctx.files_dir``."""
         self.ctx = ctx
+        self.doc_filter: gr.Dropdown | None = None   # the 文档 filter, refreshed on each page load
 
     def targets_csv(self, rows: list[list[str]]) -> str:
         """Path of a CSV of ``rows``: one file per distinct table content, so concurrent users never
         overwrite each other's download."""
         digest = hashlib.sha1(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()[:16]
         return str(render.write_csv(rows, self.ctx.files_dir / digest / "黔江十五五建议-指标表.csv"))
+
+    def doc_dropdown(self) -> gr.Dropdown:
+        """The document filter as it should be after a re-index (shown only with several documents)."""
+        return gr.Dropdown(choices=self.doc_choices(), value=ALL_DOCS, visible=len(self.ctx.index.documents) > 1)
 
     def doc_choices(self) -> list[str]:
         """The document filter: 全部文档 and each document's 简称."""
@@ -79,10 +84,10 @@ def build_targets_tab(ctx: UIContext) -> TargetHandlers:
     handlers = TargetHandlers(ctx)
     height = ctx.settings.targets_panel_px
     with gr.Tab("指标表", id="targets"):
-        html0, count0, rows0 = handlers.table("全部", "", "按条文顺序")
+        rows0 = handlers.table("全部", "", "按条文顺序")[2]
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=560):
-                chart = clickable(handlers.chart(), elem_id="targets-chart")
+                chart = clickable(handlers.chart, elem_id="targets-chart")
                 with gr.Row(equal_height=True):
                     kind = gr.Radio(KIND_CHOICES, value="全部", label="类别", scale=3, elem_id="target-kind")
                     tkey = gr.Textbox(label="关键词", placeholder="指标或原句中的词，如：人口", scale=2,
@@ -92,16 +97,18 @@ def build_targets_tab(ctx: UIContext) -> TargetHandlers:
                     tdoc = gr.Dropdown(handlers.doc_choices(), value=ALL_DOCS, label="文档", scale=1, min_width=140,
                                        visible=len(ctx.index.documents) > 1, elem_id="target-doc")
                 with gr.Row(equal_height=True, elem_classes="count-row"):
-                    count = gr.Markdown(count0, elem_id="target-count")
+                    count = gr.Markdown(lambda: handlers.table("全部", "", "按条文顺序")[1], elem_id="target-count")
                     csv_button = gr.DownloadButton(
                         "下载 CSV（Excel 可直接打开）", size="sm", scale=0, min_width=220, elem_id="target-csv",
                         value=handlers.targets_csv(rows0))
-                table = clickable(html0, elem_id="targets-table", max_height=height)
+                table = clickable(lambda: handlers.table("全部", "", "按条文顺序")[0], elem_id="targets-table",
+                                  max_height=height)
                 gr.Markdown(FOOTNOTE, elem_classes="footnote")
             with gr.Column(scale=2, min_width=360, elem_classes="targets-side"):
                 gr.Markdown("#### 原文")
                 evidence = gr.HTML(EVIDENCE_HINT, elem_id="targets-evidence", js_on_load=SCROLL_JS,
                                    max_height=height)
+    handlers.doc_filter = tdoc
     for trigger in (kind.change, tkey.submit, tkey.change, tsort.change, tdoc.change):
         trigger(handlers.filter_targets, [kind, tkey, tsort, tdoc], [table, count, csv_button], concurrency_limit=None,
                 show_progress="hidden")
