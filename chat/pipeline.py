@@ -302,6 +302,8 @@ class Assistant:
             notices.append(f"已结合上文理解为：{turn.query.text}")
         kept = {normalize_markers(line).strip() for line in checked.text.split("\n")}
         derived = [d for d in draft.derived if any(d.sentence.strip() in k for k in kept)]
+        if not refused and not checked.citations and not derived:    # framing alone ("原文：") answers nothing
+            refused, text = True, "建议原文未涉及这个问题。"
         answer = Answer(
             question=turn.question, answer=text, refused=refused, citations=checked.citations,
             retrieved=[h.to_json() for h in turn.retrieval.hits], backend=turn.backend if turn.model_answered

@@ -34,8 +34,8 @@ def passages_of(unit: Unit, unit_idx: int, max_chars: int) -> list[Passage]:
 def dense_text(unit: Unit, passage: Passage) -> str:
     """What the embedding model sees for a passage: the article title gives a short sentence its topic."""
     if passage.start == 0 or unit.kind in ("preamble", "closing"):
-        return passage.text
-    return f"{unit.title}：{passage.text}"
+        return f"{unit.context} {passage.text}" if unit.context else passage.text
+    return f"{unit.context} {unit.title}：{passage.text}" if unit.context else f"{unit.title}：{passage.text}"
 
 
 def with_token_counts(units: list[Unit], encoding: str) -> list[Unit]:

@@ -19,6 +19,7 @@ import os
 import shutil
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
@@ -141,7 +142,7 @@ def build_index(settings: Settings = SETTINGS, embedder=None,
     passages = [p for i, u in enumerate(units) for p in passages_of(u, i, settings.chunk.max_passage_chars)]
     terms = sorted(set().union(*(quoted_terms(s) for s in sources)))
     analyzer = LexicalAnalyzer(paths.lexicon_dir, set(terms))
-    bm25 = BM25.fit([analyzer.doc_tokens(u.text) for u in units],
+    bm25 = BM25.fit([analyzer.doc_tokens(u.search_text) for u in units],
                     settings.retrieval.bm25_k1, settings.retrieval.bm25_b)
     cache = EmbeddingCache(paths.cache_root, MODEL_ID)
     texts = [dense_text(units[p.unit], p) for p in passages]
@@ -149,7 +150,7 @@ def build_index(settings: Settings = SETTINGS, embedder=None,
          f"({sum(1 for t in set(texts) if not cache.has(t))} not cached) …")
 
     def encode(batch: list[str]):
-        from .embedder import E5Embeddings        # loaded only when something is not cached
+        from .embedder import E5Embeddings  # loaded only when something is not cached
 
         return (embedder or E5Embeddings(paths.cache_root)).encode_passages(batch, progress=True)
 
@@ -157,7 +158,7 @@ def build_index(settings: Settings = SETTINGS, embedder=None,
     store = VectorStore.build(vectors, settings.retrieval.exact_index_max, settings.retrieval.ivf_probes)
 
     with _build_lock(paths.index_root):
-        stamp = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+        stamp = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{uuid.uuid4().hex[:6]}"   # unique: two builds a second
         tmp = paths.index_root / f".tmp-{stamp}"
         tmp.mkdir(parents=True)
         _write_json(tmp / "documents.json", [asdict(d) for d in documents])

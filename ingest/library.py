@@ -16,10 +16,18 @@ from pathlib import Path
 
 from config import SETTINGS, Settings
 
-from .parse import DocumentError, LoadedDocument, kb_files, load_document, meta_path
+from .parse import (
+    DocumentError,
+    LoadedDocument,
+    claims_primary,
+    kb_files,
+    load_document,
+    meta_path,
+)
 from .readers import SUPPORTED_SUFFIXES
 
-BAD_NAME_RE = re.compile(r'[\x00-\x1f\x7f<>:"|?*\\/]')
+BAD_NAME_RE = re.compile(r'[\x00-\x1f\x7f<>:"|?*\\/\u200e\u200f\u202a-\u202e\u2066-\u2069]')   # incl. bidi controls
+MAX_NAME_BYTES = 255                      # the file-system limit of one name (ext4, NTFS)
 STAGING_PREFIX = ".staging-"
 
 
@@ -37,6 +45,8 @@ def safe_name(name: str) -> str:
         raise LibraryError(f"“{base}”：文件名不能以“.”开头")
     if BAD_NAME_RE.search(base):
         raise LibraryError(f"“{base}”：文件名含有不允许的字符")
+    if len(base.encode("utf-8")) > MAX_NAME_BYTES:
+        raise LibraryError(f"“{base[:20]}…”：文件名过长")
     if base.endswith(".meta.json") or Path(base).suffix.lower() not in SUPPORTED_SUFFIXES:
         raise LibraryError(f"“{base}”：不支持的文件类型（支持 {' '.join(SUPPORTED_SUFFIXES)}）")
     return base
@@ -44,10 +54,12 @@ def safe_name(name: str) -> str:
 
 def add_document(kb_dir: Path, upload: Path, name: str, settings: Settings = SETTINGS) -> LoadedDocument:
     """Copy the file at ``upload`` into ``kb_dir`` as ``safe_name(name)`` once it reads and parses; returns
-    the document as read (a file of that name is replaced). Raises LibraryError (too big, bad name, a
+    the document as read. Raises LibraryError (a file of that name already there, too big, bad name, a
     doc_id another file already uses) or DocumentError (unreadable, nothing to cite); ``kb_dir`` is then
     unchanged."""
     target_name = safe_name(name)
+    if (kb_dir / target_name).exists():
+        raise LibraryError(f"“{target_name}”：知识库中已有同名文件；如需替换，请先删除原文件再添加")
     size = Path(upload).stat().st_size
     if size > settings.layout.max_upload_bytes:
         raise LibraryError(f"“{target_name}”：文件过大（{size / 1e6:.1f} MB，上限 "
@@ -80,6 +92,9 @@ def remove_document(kb_dir: Path, name: str) -> list[str]:
         raise LibraryError(f"知识库中没有文件“{name}”")
     if len(files) == 1:
         raise LibraryError("这是知识库中唯一的文档，不能删除")
+    meta = meta_path(files[name])
+    if claims_primary(files[name]):
+        raise LibraryError(f"“{name}”是主文档（其 .meta.json 标明 primary），不能在此删除")
     removed = [files[name]]
     meta = meta_path(files[name])
     if meta.exists() and not any(p != files[name] and meta_path(p) == meta for p in files.values()):

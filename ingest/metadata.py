@@ -2,10 +2,10 @@
 
 - ``doc_id``: the file name's stem when it is already URL-safe (letters, digits, . _ -), else a slug of it
   made by python-slugify (黔江纲要 → qian-jiang-gang-yao), else a hash of it: stable across builds.
-- ``title``: the first line, unless that line is a numbered heading or too long to be a title, then the
-  file name's stem.
-- ``short_title`` (the 简称 in 〔《简称》第三章〕): the stem when it is short Chinese, else the title when
-  short, else the title's beginning.
+- ``title``: the first line (a "附件1" line above it skipped), unless that line is a numbered heading or too
+  long to be a title, then the file name's stem.
+- ``short_title`` (the 简称 in 〔《简称》第三章〕): the file name's stem when short, else the title when
+  short, else the title's beginning (ingest.parse numbers a 简称 already taken).
 - ``adopted``: the first date (2026年1月20日, 二〇二六年一月二十日) in the opening lines, as 2026-01-20.
 A ``.meta.json`` beside the file overrides any of these fields.
 """
@@ -22,7 +22,7 @@ from .layouts.headings import ALL_LEVELS
 from .text.numerals import cn_to_int
 
 URL_SAFE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-CJK_RE = re.compile(r"[\u3400-\u9fff]")
+ANNEX_RE = re.compile(r"^附件\s*[0-9一二三四五六七八九十]*[：:]?$")        # "附件1" above a title is not the title
 _DIGITS = "〇一二三四五六七八九"
 DATE_RE = re.compile(r"(\d{4}|[〇零一二三四五六七八九]{4})年(\d{1,2}|[一二三四五六七八九十]{1,3})月"
                      r"(\d{1,2}|[一二三四五六七八九十]{1,3})日")
@@ -60,12 +60,9 @@ def adoption_date(text: str, settings: LayoutSettings = SETTINGS.layout) -> str:
 
 def infer_metadata(stem: str, text: str, settings: LayoutSettings = SETTINGS.layout) -> dict[str, str]:
     """{"doc_id", "title", "short_title", "adopted"} for a file named ``stem`` holding ``text``."""
-    first = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    first = next((line.strip() for line in text.split("\n") if line.strip() and not ANNEX_RE.match(line.strip())), "")
     numbered = any(level.pattern.match(first) for level in ALL_LEVELS)
     title = first if first and not numbered and len(first) <= settings.max_title_line_chars else stem
     limit = settings.short_title_chars
-    if CJK_RE.search(stem) and len(stem) <= limit:
-        short = stem
-    else:
-        short = title[:limit]
+    short = stem if len(stem) <= limit else title if len(title) <= limit else title[:limit]
     return {"doc_id": doc_id_of(stem), "title": title, "short_title": short, "adopted": adoption_date(text, settings)}

@@ -60,6 +60,7 @@ import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Iterable
 
+from .layouts.headings import strip_item_number
 from .text.refs import ref_label, ref_to_json
 from .text.sentences import (
     CLAUSE_ENDS,
@@ -285,7 +286,7 @@ def _describe(text: str, figs: list[_Fig], clauses, quoted: list[bool]) -> None:
         if _streak(text, fig, begin, quoted):
             prev, prev_clause = fig, clause
             continue
-        words = _strip_lead(text[begin: fig.start], fig)
+        words = strip_item_number(_strip_lead(text[begin: fig.start], fig))
         words, verb = _strip_trail(words)
         if ANNUAL_RE.search(words) and not RATE_RE.match(words):
             words, fig.note = words[:-2], "年均"

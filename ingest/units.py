@@ -50,6 +50,12 @@ class Unit:
     tokens: int = 0          # tiktoken count, for context budgeting
     doc_label: str = ""      # "" for the primary document, "《简称》" for the others
     numbering: str = ""      # the document's own numbering when the ref does not spell it: 第三章第二节, 二（三）1
+    context: str = ""        # the headings above the unit that no unit holds (二、重点任务 （三）培育市场主体); "" here
+
+    @property
+    def search_text(self) -> str:
+        """What lexical retrieval and the evidence judge read: the unit's text after its heading context."""
+        return f"{self.context}\n{self.text}" if self.context else self.text
 
     @property
     def local_label(self) -> str:

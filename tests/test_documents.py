@@ -8,7 +8,13 @@ import dataclasses
 import shutil
 
 import pytest
-from plan_documents import CJK_FONT, OUTLINE_TEXT, plain_pdf, write_outline_docx, write_outline_pdf
+from plan_documents import (
+    CJK_FONT,
+    OUTLINE_TEXT,
+    plain_pdf,
+    write_outline_docx,
+    write_outline_pdf,
+)
 
 from chat.pipeline import Assistant
 from chat.retrieval.retrieve import HybridRetriever
@@ -16,7 +22,7 @@ from config import SETTINGS
 from ingest import __main__ as ingest_cli
 from ingest.index import load_index
 from ingest.library import LibraryError, add_document, remove_document, safe_name
-from ingest.parse import DocumentError, kb_files
+from ingest.parse import DocumentError, kb_files, load_documents
 
 pytestmark = pytest.mark.skipif(not CJK_FONT.exists(), reason="the PDF is written with fonts-wqy-microhei")
 
@@ -115,6 +121,11 @@ def test_library_adds_only_readable_files_and_never_writes_outside(tmp_path):
     with pytest.raises(DocumentError):
         add_document(kb, upload, "坏.txt")
     assert sorted(p.name for p in kb.iterdir()) == ["a.txt", "县纲要.txt"]     # nothing left behind
+    with pytest.raises(LibraryError, match="同名"):
+        add_document(kb, tmp_path / "upload.bin", "县纲要.txt")             # never overwritten silently
+    for bad in ("a" * 300 + ".txt", "\u202etxt.exe.txt"):
+        with pytest.raises(LibraryError):
+            safe_name(bad)
     assert remove_document(kb, "县纲要.txt") == ["县纲要.txt"]
     with pytest.raises(LibraryError):
         remove_document(kb, "a.txt")                                     # the last document stays
@@ -203,3 +214,25 @@ def test_a_file_changed_during_a_build_leaves_the_index_stale_and_the_reindexer_
     assert reindexer.wait(300) and reindexer.error is None
     files = {d.source_file for d in live.current.index.documents}
     assert {"乙方案.txt", "丙方案.txt"} <= files
+
+
+
+def test_the_primary_document_is_kept_and_metadata_is_checked(tmp_path):
+    kb = tmp_path / "kb"
+    shutil.copytree(SETTINGS.paths.kb_dir, kb)
+    (kb / "0-方案.txt").write_text("方案\n一、任务\n（一）甲。\n（二）乙。\n", encoding="utf-8")
+    (kb / "0-方案.meta.json").write_text('{"doc_id": "qianjiang-15th-proposal"}', encoding="utf-8")
+    (kb / "b.txt").write_text("乙方案\n一、任务\n（一）甲。\n（二）乙。\n", encoding="utf-8")
+    (kb / "b.meta.json").write_text('\ufeff{"doc_id": 123}', encoding="utf-8")              # BOM, and a number
+    (kb / "c.txt").write_text("丙方案\n一、任务\n（一）甲。\n（二）乙。\n", encoding="utf-8")
+    (kb / "c.meta.json").write_text('\ufeff{"title": "丙方案", "adopted": "明年春天"}', encoding="utf-8")
+    (kb / "旧文件").mkdir()
+    loaded, skipped = load_documents(kb)
+    docs = {d.meta.source_file: d.meta for d in loaded}
+    reasons = {s.file: s.reason for s in skipped}
+    assert docs["qianjiang-15th-five-year-plan-proposal.txt"].primary          # it keeps its doc_id
+    assert "已被 qianjiang-15th-five-year-plan-proposal.txt 使用" in reasons["0-方案.txt"]
+    assert "“doc_id”应是文字" in reasons["b.txt"] and "文件夹" in reasons["旧文件"]
+    assert docs["c.txt"].adopted == "" and any("明年春天" in w for w in docs["c.txt"].warnings)
+    with pytest.raises(LibraryError, match="主文档"):
+        remove_document(kb, "qianjiang-15th-five-year-plan-proposal.txt")

@@ -102,3 +102,37 @@ def test_metadata_from_the_text_and_the_name():
     assert adoption_date("规划\n（二〇二五年十二月六日通过）") == "2025-12-06"
     assert adoption_date("规划\n没有日期") == ""
     assert infer_metadata("x", "第一章 总则\n正文。")["title"] == "x"   # a numbered heading is not a title
+
+
+def test_law_articles_number_on_across_chapters():
+    text = ("示范县河道管理办法\n第一章　总则\n第一条　为加强河道管理，制定本办法。\n第二条　本办法适用于全县河道。\n"
+            "第二章　管理\n第三条　河道实行河长制。\n河长每月巡河一次。\n第四条　本办法自2026年1月1日起施行。")
+    layout, units = parse_layout(text, "d", "示范县河道管理办法")
+    assert layout is Layout.LAW
+    units = by_ref(units)
+    assert list(units) == ["H", "1", "2", "3", "4"]
+    assert units["3"].label == "第三条" and units["3"].text.endswith("河长每月巡河一次。")
+    assert units["3"].part_heading == "第二章　管理" and units["3"].context == "第二章　管理"
+
+
+def test_one_part_of_numbered_items_is_a_scheme_not_a_proposal():
+    text = "意见\n一、目标任务\n到2027年基本完成。\n二、重点举措\n1.建设基地。\n2.培育主体。\n3.完善机制。\n三、保障措施\n加强领导。"
+    layout, units = parse_layout(text, "d", "意见")
+    assert layout is Layout.SCHEME
+    assert [u.label for u in units] == ["题注", "一", "二1", "二2", "二3", "三"]
+
+
+def test_long_chapter_headings_and_repeated_numbers_still_open_units():
+    long_heading = "第二章 加快发展现代服务业和文化旅游业，推动生产性服务业向专业化和价值链高端延伸拓展"
+    text = f"纲要\n第一章 总则\n总的要求。\n{long_heading}\n服务业增加值年均增长7%。\n第三章 农业\n建设农业强区。"
+    units = by_ref(parse_layout(text, "d", "纲要")[1])
+    assert list(units) == ["H", "1", "2", "3"] and units["2"].text.startswith(long_heading)
+    text = "方案\n一、任务\n（一）甲。\n（二）乙。\n（二）丙。\n（四）丁。"
+    units = by_ref(parse_layout(text, "d", "方案")[1])
+    assert list(units) == ["H", "1.1", "1.2", "1.2-2", "1.4"] and units["1.2-2"].label == "一（二）-2"
+
+
+def test_headings_over_items_are_the_items_context():
+    _, units = parse_layout(SCHEME, "d", "示范镇乡村振兴三年行动方案")
+    unit = by_ref(units)["2.1.2"]
+    assert unit.context == "二、重点任务 （一）发展特色产业" and unit.search_text.startswith(unit.context)

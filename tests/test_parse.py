@@ -130,12 +130,12 @@ def test_rejects_articles_out_of_order():
 
 def test_metadata_is_optional_and_a_bad_one_is_named(tmp_path):
     text = tmp_path / "plan.txt"
-    text.write_text("一、总则\n1.第一条。\n2.第二条。\n", encoding="utf-8")
+    text.write_text("一、总则\n1.第一条。\n2.第二条。\n二、附则\n3.第三条。\n", encoding="utf-8")
     doc, units, _ = load_document(text)                       # no .meta.json: the file describes itself
-    assert doc.doc_id == "plan" and [u.ref for u in units] == ["1", "2"]
+    assert doc.doc_id == "plan" and [u.ref for u in units] == ["1", "2", "3"]
     text.with_suffix(".meta.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(DocumentError, match="plan.meta.json：不是有效的 JSON"):
         load_document(text)
     text.with_suffix(".meta.json").write_text(json.dumps({"doc_id": "x", "title": "t"}), encoding="utf-8")
     doc, units, _ = load_document(text)
-    assert [u.ref for u in units] == ["1", "2"] and doc.short_title == "t" and doc.doc_id == "x"
+    assert [u.ref for u in units] == ["1", "2", "3"] and doc.short_title == "t" and doc.doc_id == "x"

@@ -45,6 +45,8 @@ def test_loose_markers_become_canonical():
     text = "城市人口突破33万人【7】。森林覆盖率保持稳定（第七条）。见[第三部分导语]。"
     assert normalize_markers(text) == "城市人口突破33万人〔第7条〕。森林覆盖率保持稳定〔第7条〕。见〔第三部分导语〕。"
     assert label_of_token("十二") == "第12条" and label_of_token("序言") == "序言"
+    own = "二（二）拓展应用场景。（一）建设基地〔《方案》二（二）〕"     # a document's own item numbers stay
+    assert normalize_markers(own) == own
 
 
 def test_sentences_keep_quotes_and_cut_long_ones():

@@ -11,7 +11,14 @@ from chat.inputs import QuestionError
 from ui import render
 from ui.chat_export import ExportWidgets, export_row, wire_export
 from ui.state import UIContext, new_session
-from ui.widgets import BOTTOM_JS, COPY_JS, SCROLL_JS, clickable, event_data, offered_backends
+from ui.widgets import (
+    BOTTOM_JS,
+    COPY_JS,
+    SCROLL_JS,
+    clickable,
+    event_data,
+    offered_backends,
+)
 
 EXAMPLES = [
     "2030年城市人口目标是多少？",

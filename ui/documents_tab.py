@@ -13,8 +13,8 @@ import gradio as gr
 from ingest.library import LibraryError, add_document, remove_document
 from ingest.parse import DocumentError, kb_files
 from ingest.readers import SUPPORTED_SUFFIXES
-from ui.render import esc
 from ui.reindex import Reindexer
+from ui.render import esc
 from ui.state import UIContext
 
 HEADERS = ["文件", "标题", "简称", "版式", "单元数", "状态", "说明"]

@@ -8,10 +8,10 @@ import gradio as gr
 from ui import render
 from ui.briefing_tab import build_briefing_tab
 from ui.chat_tab import build_chat_tab
+from ui.documents_tab import build_documents_tab
 from ui.glossary_tab import build_glossary_tab
 from ui.plan_tab import build_plan_tab
 from ui.quiz_tab import build_quiz_tab
-from ui.documents_tab import build_documents_tab
 from ui.state import LiveAssistant, UIContext
 from ui.targets_tab import build_targets_tab
 from ui.widgets import TITLE

@@ -13,13 +13,12 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from chat.answer import Answer
 from ingest.targets import KIND_LABELS, Target
 from ingest.text.normalize import normalize
 from ingest.text.refs import MARKER_RE, is_label, ref_label, ref_of_label
 from ingest.text.sentences import CLAUSE_RE
 from ingest.units import Unit
-
-from chat.answer import Answer
 
 BACKEND_LABELS = {"extractive": "原文摘录", "local": "本地模型", "openai": "接口"}
 TARGET_HEADERS = ["指标", "数值", "表述", "年份", "类别", "条文", "原句"]

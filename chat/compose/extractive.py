@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from chat.retrieval.retrieve import Retrieval
 from config import AnswerSettings, RetrievalSettings
 from ingest.index import KnowledgeIndex
 from ingest.lexical import LexicalAnalyzer, bigrams
 from ingest.text.normalize import normalize
 from ingest.text.refs import marker_of
 from ingest.units import Passage, Unit
-
-from chat.retrieval.retrieve import Retrieval
 
 
 @dataclass
@@ -44,8 +43,10 @@ def heading(unit: Unit) -> str:
 
 
 def is_title_sentence(unit: Unit, passage: Passage) -> bool:
-    """The article's own title sentence ("14.健全多层次社会保障体系。"): it names, it does not answer."""
-    return unit.kind == "article" and passage.start == 0 and passage.end - passage.start <= len(unit.title) + 6
+    """The article's own title sentence ("14.健全多层次社会保障体系。"): it names, it does not answer. A unit
+    that is one sentence ("1.引进整机制造企业5家以上。", an item of a 方案) has no title apart from it."""
+    return (unit.kind == "article" and passage.start == 0 and passage.end - passage.start <= len(unit.title) + 6
+            and bool(unit.text[passage.end:].strip()))
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ class ExtractiveComposer:
         floor = min(retrieval.passage_scores.values(), default=0.0)
         for rank, hit in enumerate(retrieval.hits[:max_units]):
             for pid, passage in self.passages_of(hit.unit_idx):
-                text = normalize(passage.text)
+                text = normalize(hit.unit.context + passage.text)   # the headings above it count (not quoted)
                 overlap = sum(1 for k in keys if k in text) / len(keys) if keys else 0.0
                 dense = retrieval.passage_scores.get(pid, floor)
                 score = self.sentence_score(dense, overlap, hit.score)

@@ -17,19 +17,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from chat.compose.extractive import Draft, ExtractiveComposer, marker
+from chat.compose.measures import (
+    EXACT_UNITS,
+    MEASURE_WORDS,
+    MEASURES,
+    PERCENT_ASKED_RE,
+    Measure,
+    measure_of,
+)
+from chat.retrieval.evidence import TermStats
+from chat.retrieval.retrieve import Retrieval
+from chat.understanding.query import Period, Query
 from config import FigureSettings
 from ingest.index import KnowledgeIndex
 from ingest.lexical import bigrams
 from ingest.targets import Target
 from ingest.text.normalize import normalize
 from ingest.units import Unit
-
-from chat.retrieval.evidence import TermStats
-from chat.compose.extractive import Draft, ExtractiveComposer, marker
-from chat.understanding.query import Period, Query
-from chat.retrieval.retrieve import Retrieval
-from chat.compose.measures import (EXACT_UNITS, MEASURE_WORDS, MEASURES, PERCENT_ASKED_RE, Measure,
-                                   measure_of)
 
 YEAR_ASKED_RE = re.compile(r"哪一年|哪年|几几年|什么年份|哪个年份|哪一年份|第几年")
 YEAR_RE = re.compile(r"20\d\d年|二〇[一二三四五六七八九〇]{2}年")
@@ -252,6 +257,8 @@ class FigureAnswerer:
         if when and row.year not in unit.text:
             when = ""
         qualifier = row.qualifier if row.qualifier not in ("以上", "以下", "余", "由") else ""
+        if qualifier and qualifier in row.figure:
+            qualifier = ""                      # 6.5%左右 already says 左右
         if row.qualifier == "由":                     # the start of a change reads as the whole change
             return f"{row.indicator}{row.reading}。"
         return f"{when}{row.indicator}{qualifier}{row.figure}。"

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 
-from ingest.text.sentences import sentence_spans
 from ingest.index import KnowledgeIndex
 from ingest.text.normalize import normalize
+from ingest.text.sentences import sentence_spans
 from ingest.units import Unit
 
 PIECE_SPLIT_RE = re.compile(r"[“”\"'‘’《》「」、,，和与及的\s]+")

@@ -11,20 +11,25 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from chat.compose.extractive import Draft, ExtractiveComposer
+from chat.compose.figures import FigureAnswerer
+from chat.compose.mentions import find_mentions, source_of
+from chat.compose.refusal import (
+    META_REQUEST,
+    OPINION,
+    OTHER_REGION,
+    absent_note,
+    refuse,
+)
+from chat.compose.shapes import ShapeComposer
+from chat.compose.structure import StructureComposer, article_draft
+from chat.inputs import CJK_RE
+from chat.retrieval.evidence import EvidenceJudge
+from chat.retrieval.retrieve import Hit, HybridRetriever
+from chat.understanding.query import Shape, StructKind
 from config import Settings
 from ingest.index import KnowledgeIndex
 from ingest.text.normalize import normalize
-
-from chat.retrieval.evidence import EvidenceJudge
-from chat.compose.extractive import Draft, ExtractiveComposer
-from chat.compose.figures import FigureAnswerer
-from chat.inputs import CJK_RE
-from chat.compose.mentions import find_mentions, source_of
-from chat.understanding.query import Shape, StructKind
-from chat.compose.refusal import META_REQUEST, OPINION, OTHER_REGION, absent_note, refuse
-from chat.retrieval.retrieve import Hit, HybridRetriever
-from chat.compose.shapes import ShapeComposer
-from chat.compose.structure import StructureComposer, article_draft
 
 if TYPE_CHECKING:
     from chat.pipeline import TurnState

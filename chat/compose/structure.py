@@ -10,15 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.index import KnowledgeIndex
-from ingest.text.numerals import cn_number
-from ingest.text.normalize import normalize
-from ingest.text.refs import ref_label
-from ingest.units import Unit
-
 from chat.answer import Derived
 from chat.compose.extractive import Draft, heading, marker
 from chat.understanding.query import Query, StructKind
+from ingest.index import KnowledgeIndex
+from ingest.text.normalize import normalize
+from ingest.text.numerals import cn_number
+from ingest.text.refs import ref_label
+from ingest.units import Unit
 
 HEADING_NUMBER_RE = re.compile(r"^[一二三四五六七八九十]+、")
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from chat.answer import Citation, Derived, Dropped
 from config import SETTINGS, VerifySettings
 from ingest.lexical import bigrams
 from ingest.text.normalize import normalize
@@ -22,8 +23,6 @@ from ingest.text.numerals import CN_NUMERALS, numeral_value
 from ingest.text.refs import BARE_ARTICLE_RE, MARKER_RE, normalize_markers
 from ingest.text.sentences import ANSWER_SENTENCE_RE, sentence_spans
 from ingest.units import Unit
-
-from chat.answer import Citation, Derived, Dropped
 
 NUMBER_RE = re.compile(
     r"\d+(?:\.\d+)?(?::\d+(?:\.\d+)?)*%?"

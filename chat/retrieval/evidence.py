@@ -41,7 +41,7 @@ class TermStats:
     source of weights for the evidence judge, the figure answerer and the mentions route."""
 
     def __init__(self, index: KnowledgeIndex, unknown_word_factor: float):
-        self.unit_texts = [normalize(u.text) for u in index.units]
+        self.unit_texts = [normalize(u.search_text) for u in index.units]
         self.unknown_word_factor = unknown_word_factor
         self._df_cache: dict[str, int] = {}
 

@@ -29,6 +29,8 @@ def parse_layout(source: str, doc_id: str, title: str, heading_levels: dict[int,
     try:
         if layout is Layout.OUTLINE:
             return layout, hierarchy.parse_outline(source, doc_id, title, settings)
+        if layout is Layout.LAW:
+            return layout, hierarchy.parse_law(source, doc_id, title, settings)
         if layout is Layout.SCHEME:
             return layout, hierarchy.parse_scheme(source, doc_id, title, settings)
         if layout is Layout.HEADINGS:

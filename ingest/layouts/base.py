@@ -20,6 +20,7 @@ class Layout(str, Enum):
 
     PROPOSAL = "建议"        # 一、 parts; 1. 2. … articles numbered on across parts
     OUTLINE = "纲要"         # 第X篇 / 第X章 / 第X节 (专栏 boxes stay inside their section)
+    LAW = "条例"             # 第X章 / 第X节 / 第X条 (条例, 办法, 规定): articles numbered on across chapters
     SCHEME = "方案"          # 一、 / （一） / 1. (方案, 报告, 意见), numbers restarting under each heading
     HEADINGS = "标题样式"     # headings marked by Word heading styles (or Markdown #), no numbering in the text
     PARAGRAPHS = "段落"      # nothing numbered: one unit per paragraph
@@ -39,7 +40,9 @@ class Line:
     index: int               # its line number in ``source.split("\n")`` (0-based)
 
 
-DATE_LINE_RE = re.compile(r"^[(（].*[)）]$")                     # (2025年12月6日……通过)
+DATE_LINE_RE = re.compile(r"^[(（].*[)）]$|^——.{0,40}\d{4}年.{0,60}$")   # (2025年12月6日……通过), ——2026年1月18日在…
+ANNEX_LINE_RE = re.compile(r"^附件\s*[0-9一二三四五六七八九十]*[：:]?$")
+NUMBERED_RE = re.compile(r"^(?:第[一二三四五六七八九十百零〇两]+[篇章节条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.．、])")
 
 
 def source_lines(source: str) -> list[Line]:
@@ -55,13 +58,19 @@ def source_lines(source: str) -> list[Line]:
     return out
 
 
-def header_length(lines: list[Line], title: str) -> int:
-    """How many leading lines are the header: the title (possibly repeated or split over lines) and a
-    parenthesised adoption line right after it. 0 when the document does not open with its title."""
+def header_length(lines: list[Line], title: str, marked: frozenset[int] = frozenset()) -> int:
+    """How many leading lines are the header: an 附件 line, the title (possibly repeated or split over
+    lines; a first line that reads as a title counts even when the .meta.json names the document
+    otherwise, unless the file marks it as a heading: ``marked``, line indices) and a parenthesised or
+    ——dated adoption line. 0 when the document opens with its body."""
     i, seen = 0, ""
+    while i < len(lines) and i == 0 and ANNEX_LINE_RE.match(lines[i].text):
+        i += 1
+    first = i
     while i < len(lines):
         text = lines[i].text
-        if text == title or (seen + text and title.startswith(seen + text) and seen + text != ""):
+        title_like = i == first and lines[i].index not in marked and not NUMBERED_RE.match(text) and len(text) <= 80 and not re.search(r"[。；！？]", text)
+        if text == title or title_like or (seen + text and title.startswith(seen + text) and seen + text != ""):
             seen = "" if text == title else seen + text
             i += 1
         elif DATE_LINE_RE.match(text):

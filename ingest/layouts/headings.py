@@ -26,6 +26,7 @@ class HeadingLevel:
     label_format: str        # str.format with {cn} (Chinese numeral) or {n} (digits): "第{cn}章", "（{cn}）"
     in_ref: bool = True
     heading_only: bool = False
+    may_repeat: bool = True  # a repeated or skipped number is a new heading (a numbering slip), not body text
 
     def number(self, line: str, max_heading_chars: int) -> int | None:
         """The number this level reads at the start of ``line`` (第三章 → 3), or None when the line is
@@ -33,7 +34,7 @@ class HeadingLevel:
         match = self.pattern.match(line)
         if match is None:
             return None
-        if self.heading_only and (len(line) > max_heading_chars or line.endswith(("。", "；", "；"))):
+        if self.heading_only and (len(line) > max_heading_chars or "。" in line or line.endswith("；")):
             return None
         token = match.group("n")
         try:
@@ -52,8 +53,21 @@ ZHANG = HeadingLevel("章", re.compile(rf"^第(?P<n>{_CN})章(?![的是])"), "�
 JIE = HeadingLevel("节", re.compile(rf"^第(?P<n>{_CN})节(?![的是])"), "第{cn}节", heading_only=True)
 CN_ITEM = HeadingLevel("一、", re.compile(rf"^(?P<n>{_CN})、"), "{cn}")
 PAREN_ITEM = HeadingLevel("（一）", re.compile(rf"^[（(](?P<n>{_CN})[）)]"), "（{cn}）")
-ARABIC_ITEM = HeadingLevel("1.", re.compile(r"^(?P<n>\d{1,3})[.．、](?!\d)"), "{n}")
+ARABIC_ITEM = HeadingLevel("1.", re.compile(r"^(?P<n>\d{1,3})[.．、](?!\d)"), "{n}", may_repeat=False)
+TIAO = HeadingLevel("条", re.compile(rf"^第(?P<n>{_CN})条(?=[\s\u3000])"), "第{cn}条", may_repeat=False)
+LAW_CHAPTER = HeadingLevel("章", ZHANG.pattern, "第{cn}章", in_ref=False, heading_only=True)
+LAW_SECTION = HeadingLevel("节", JIE.pattern, "第{cn}节", in_ref=False, heading_only=True)
 
 OUTLINE_LEVELS = (PIAN, ZHANG, JIE)                 # 纲要
 SCHEME_LEVELS = (CN_ITEM, PAREN_ITEM, ARABIC_ITEM)  # 方案 / 报告 / 意见
-ALL_LEVELS = OUTLINE_LEVELS + SCHEME_LEVELS
+LAW_LEVELS = (LAW_CHAPTER, LAW_SECTION, TIAO)       # 条例 / 办法: 第X条 numbered on across chapters
+ALL_LEVELS = OUTLINE_LEVELS + (TIAO,) + SCHEME_LEVELS
+
+
+def strip_item_number(words: str) -> str:
+    """``words`` without a leading item number of any layout (1. / １． / （二） / 第一节): not part of a name."""
+    for level in ALL_LEVELS:
+        match = level.pattern.match(words)
+        if match:
+            return words[match.end():].lstrip(" \u3000")
+    return words

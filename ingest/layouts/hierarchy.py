@@ -7,7 +7,9 @@ The unit of citation is the lowest numbered level: a heading with nothing number
 numbers ("3.2" for 第三章第二节: 篇 is left out, chapters number on across 篇; "2.3.1" for 二、（三）1.),
 its ``numbering`` the document's own label (第三章第二节, 二（三）1). Text under a 篇 before its first
 chapter is the 篇's intro, ref "P<n>". A numbered line whose number does not follow its predecessor's
-(a list inside a 专栏 box, a quoted item) is content, not a heading: 专栏 boxes stay inside their section.
+(a list inside a 专栏 box, a quoted item) is content, not a heading: 专栏 boxes stay inside their section;
+only 1. 2. lists are held to that strictly: a repeated or skipped 一、/（一）/第X章 is a numbering slip and
+still opens its unit (a repeated number's ref gets a suffix: "1.2-2").
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from config import SETTINGS, LayoutSettings
 
 from ..units import Unit, UnitKind
 from .base import Line, ParseError, header_length, source_lines
-from .headings import OUTLINE_LEVELS, SCHEME_LEVELS, HeadingLevel
+from .headings import LAW_LEVELS, OUTLINE_LEVELS, SCHEME_LEVELS, HeadingLevel
 
 TITLE_END_RE = re.compile(r"[。！？：；]")
 
@@ -68,7 +70,8 @@ def numbered_classifier(levels: tuple[HeadingLevel, ...], settings: LayoutSettin
             if number is None:
                 continue
             expected = counters[depth] + 1
-            if number != expected and not (level.heading_only and counters[depth] == 0):
+            slip = level.may_repeat and number >= counters[depth] > 0      # （二）（二）（四）: a slip, not text
+            if number != expected and not slip and not (level.heading_only and counters[depth] == 0):
                 return None
             counters[depth] = number
             for deeper in range(depth + 1, len(levels)):
@@ -99,12 +102,12 @@ def style_classifier(heading_levels: dict[int, int], settings: LayoutSettings) -
 
 
 def parse_hierarchy(source: str, doc_id: str, title: str, classify: Classifier,
-                    separator: str = "") -> list[Unit]:
+                    separator: str = "", marked: frozenset[int] = frozenset()) -> list[Unit]:
     """Split ``source`` into units under the headings ``classify`` finds (see the module docstring).
-    ``separator`` joins label pieces (""  → 第三章第二节, "." → 2.3). Raises ParseError when no line is a
-    heading."""
+    ``separator`` joins label pieces (""  → 第三章第二节, "." → 2.3); ``marked``: lines the file marks as
+    headings (never taken for the title unless they are it). Raises ParseError when no line is a heading."""
     lines = source_lines(source)
-    skip = header_length(lines, title)
+    skip = header_length(lines, title, marked)
     units: list[dict] = []
     if skip:
         units.append(dict(ref="H", kind="header", numbering="", part_no=0, part_heading="", title="题注",
@@ -174,13 +177,14 @@ def _finish(raw: list[dict], doc_id: str, source: str, separator: str) -> list[U
             else:
                 ref, numbering = f"P{node.number}", node.piece
             part_no, part_heading, title = path[0].number, path[0].line.text, node.title or numbering
-        base, k = ref, 2
-        while ref in seen:                                # a number repeated under one parent
-            ref, k = f"{base}-{k}", k + 1
+        base, label, k = ref, numbering, 2
+        while ref in seen:                                # a number repeated under one parent: a slip
+            ref, numbering, k = f"{base}-{k}", f"{label}-{k}", k + 1
         seen.add(ref)
+        context = " ".join(n.line.text for n in node.path()[:-1]) if node is not None else ""
         out.append(Unit(doc_id=doc_id, ref=ref, kind=kind, numbering=numbering, part_no=part_no,
                         part_heading=part_heading, title=title, text=source[u["start"]:u["end"]],
-                        start=u["start"], end=u["end"]))
+                        start=u["start"], end=u["end"], context=context))
     return sorted(out, key=lambda unit: unit.start)
 
 
@@ -194,7 +198,13 @@ def parse_scheme(source: str, doc_id: str, title: str, settings: LayoutSettings 
     return parse_hierarchy(source, doc_id, title, numbered_classifier(SCHEME_LEVELS, settings))
 
 
+def parse_law(source: str, doc_id: str, title: str, settings: LayoutSettings = SETTINGS.layout) -> list[Unit]:
+    """The 条例 / 办法 layout: 第X章 / 第X节 / 第X条, articles numbered on across chapters (ref "5", 第五条)."""
+    return parse_hierarchy(source, doc_id, title, numbered_classifier(LAW_LEVELS, settings))
+
+
 def parse_styled(source: str, doc_id: str, title: str, heading_levels: dict[int, int],
                  settings: LayoutSettings = SETTINGS.layout) -> list[Unit]:
     """Headings marked by the file's heading styles (line index → level), labelled by dotted path."""
-    return parse_hierarchy(source, doc_id, title, style_classifier(heading_levels, settings), separator=".")
+    return parse_hierarchy(source, doc_id, title, style_classifier(heading_levels, settings), separator=".",
+                           marked=frozenset(heading_levels))

@@ -15,7 +15,9 @@ LABEL_PATTERN = rf"第\d{{1,3}}条|第[{CN_NUMERALS}]{{1,3}}部分导语|序言|
 MARKER_RE = re.compile(r"〔([^〔〕\n]{2,40})〕")       # the canonical marker; group 1: the label
 _CN = f"[{CN_NUMERALS}]{{1,3}}"
 LOOSE_MARKER_RE = re.compile(                         # markers as models write them: 【7】 [7] （第七条）
-    rf"[【\[〔(（]\s*(?:第\s*)?(\d{{1,3}}|{_CN})\s*(?:条)?\s*[】\]〕)）]"
+    rf"[【\[〔]\s*(?:第\s*)?(\d{{1,3}}|{_CN})\s*(?:条)?\s*[】\]〕]"
+    # in round brackets only with 条: a bare （二） is a document's own item number, never a citation
+    rf"|[(（]\s*(?:第\s*)?(\d{{1,3}}|{_CN})\s*条\s*[)）]"
     rf"|[【\[〔(（]\s*(第{_CN}部分导语|序言|结束语|题注)\s*[】\]〕)）]"
 )
 BARE_ARTICLE_RE = re.compile(rf"第(\d{{1,3}}|{_CN})条")   # 第7条 / 第七条 in running text
@@ -66,7 +68,7 @@ def label_of_token(token: str) -> str:
 def normalize_markers(text: str) -> str:
     """Rewrite citation markers of any common shape (【7】, [7], （第七条）) to 〔第7条〕 / 〔第三部分导语〕."""
     def loose(match: re.Match) -> str:
-        return marker_of(label_of_token(match.group(1) or match.group(2)))
+        return marker_of(label_of_token(match.group(1) or match.group(2) or match.group(3)))
     return LOOSE_MARKER_RE.sub(loose, text)
 
 
