@@ -136,6 +136,44 @@ def cross_validate(retriever, rows: list[Row], grid: dict, folds: int) -> tuple[
     return h1 / len(rows), h5 / len(rows)
 
 
+RANKER_SIGNALS = ("bm25", "expansion", "synonym", "prf", "dense", "sentence", "title", "figure")
+
+
+def ranker_cv(retriever, rows: list[Row], folds: int, c: float) -> tuple[float, float]:
+    """Out-of-fold (hit@1, hit@5) of a pointwise logistic-regression ranker (scikit-learn, inverse
+    regularisation ``c``) over every signal min-max normalised per question (figure as is), trained
+    on k-1 folds with the primary article as the positive unit."""
+    from sklearn.linear_model import LogisticRegression
+
+    from chat.retrieval.signals import minmax
+
+    refs = [u.ref for u in retriever.index.units]
+
+    def scoped(row):
+        keep = row.mask & (row.header | ~retriever._is_header)
+        a = row.signals.arrays
+        feats = np.stack([a[n] if n == "figure" else minmax(a[n]) for n in RANKER_SIGNALS], 1)
+        return feats, keep
+
+    h1 = h5 = 0
+    for k in range(folds):
+        xs, ys = [], []
+        for i, row in enumerate(rows):
+            if i % folds != k:
+                feats, keep = scoped(row)
+                xs.append(feats[keep])
+                ys.append(np.array([refs[j] == row.articles[0] for j in np.flatnonzero(keep)]))
+        model = LogisticRegression(C=c, max_iter=2000).fit(np.vstack(xs), np.concatenate(ys))
+        for i, row in enumerate(rows):
+            if i % folds == k:
+                feats, keep = scoped(row)
+                score = np.where(keep, feats @ model.coef_[0], -np.inf)
+                top = [refs[j] for j in np.argsort(-score, kind="stable")[:5]]
+                h1 += top[0] == row.articles[0]
+                h5 += row.articles[0] in top
+    return h1 / len(rows), h5 / len(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print each candidate's out-of-fold figures and the weights it fits on all of dev; returns 0."""
     parser = argparse.ArgumentParser(prog="python -m eval.retrieval_cv", description=__doc__)
@@ -161,6 +199,10 @@ def main(argv: list[str] | None = None) -> int:
         fitted = fitter(grid)(retriever, rows, retriever.settings.retrieval, grid) if grid else None
         shown = {k: getattr(fitted, k) for k in grid} if fitted else "(nothing fitted)"
         print(f"{name:<28} hit@1 {h1:.3f}  hit@5 {h5:.3f}   fitted on all of dev: {shown}", flush=True)
+    for c in (0.1, 1.0, 10.0):
+        if not args.only or "logistic ranker" in args.only:
+            h1, h5 = ranker_cv(retriever, rows, args.folds, c)
+            print(f"{'logistic ranker C=' + str(c):<28} hit@1 {h1:.3f}  hit@5 {h5:.3f}", flush=True)
     return 0
 
 
