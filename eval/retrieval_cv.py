@@ -43,6 +43,7 @@ class Row:
     """One answerable dev question: its signals, scope and expected refs."""
 
     qid: str
+    text: str               # what retrieval sees (Query.text)
     signals: object
     doc_id: str | None
     header: bool
@@ -65,10 +66,21 @@ def collect(assistant, questions) -> list[Row]:
         for earlier in q.turns:
             assistant.ask(earlier, conversation)
         turn = assistant._understand(TurnState(prepare_question(q.question), conversation=conversation))
-        rows.append(Row(q.id, assistant.retriever.signals(turn.query.text, every=True), turn.doc_id,
+        rows.append(Row(q.id, turn.query.text, assistant.retriever.signals(turn.query.text, every=True), turn.doc_id,
                         turn.query.shape is Shape.METADATA, q.articles,
                         np.array([turn.doc_id in (None, u.doc_id) for u in assistant.index.units])))
     return rows
+
+
+class _RowUnpickler(pickle.Unpickler):
+    def find_class(self, module, name):
+        return Row if name == "Row" else super().find_class(module, name)
+
+
+def load_rows(path: Path) -> list[Row]:
+    """Rows pickled by ``--cache`` (whether written under ``python -m`` or imported)."""
+    with open(path, "rb") as fh:
+        return _RowUnpickler(fh).load()
 
 
 def rank_of(retriever, row: Row, settings) -> int | None:
@@ -186,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     assistant = Assistant.from_settings()
     retriever = assistant.retriever
     if args.cache and args.cache.exists():
-        rows = pickle.loads(args.cache.read_bytes())
+        rows = load_rows(args.cache)
     else:
         rows = collect(assistant, [q for _, q, _ in read_questions(DEV_SET) if q is not None])
         if args.cache:

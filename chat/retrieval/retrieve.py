@@ -23,7 +23,6 @@ from ingest.index import KnowledgeIndex, load_index
 
 from .signals import SignalMaker, Signals
 from ingest.lexical import LexicalAnalyzer
-from ingest.synonyms import Synonyms
 from ingest.text.refs import ref_to_json
 from ingest.units import Unit
 
@@ -75,9 +74,7 @@ class HybridRetriever:
         self.settings = settings
         self.analyzer = LexicalAnalyzer(settings.paths.lexicon_dir, set(index.terms))
         self._is_header = np.array([u.kind == "header" for u in index.units], dtype=bool)
-        r = settings.retrieval
-        synonyms = Synonyms.load(set(index.bm25.postings), r.synonym_max_set, r.synonym_min_chars)
-        self.maker = SignalMaker(index, self.analyzer, r, synonyms)
+        self.maker = SignalMaker(index, self.analyzer, settings.retrieval)
 
     @classmethod
     def from_settings(cls, settings: Settings = SETTINGS) -> "HybridRetriever":

@@ -72,11 +72,11 @@ class Signals:
 class SignalMaker:
     """Computes ``Signals`` over one index: holds the sentence and title BM25 and the synonyms."""
 
-    def __init__(self, index, analyzer: LexicalAnalyzer, settings: RetrievalSettings, synonyms: Synonyms):
+    def __init__(self, index, analyzer: LexicalAnalyzer, settings: RetrievalSettings):
         self.index = index
         self.analyzer = analyzer
         self.settings = settings
-        self.synonyms = synonyms
+        self._synonyms: Synonyms | None = None
         self.sentence_bm25 = BM25.fit([analyzer.doc_tokens(p.text) for p in index.passages],
                                       settings.bm25_k1, settings.bm25_b)
         self.title_bm25 = BM25.fit([analyzer.doc_tokens(u.title or "") for u in index.units],
@@ -101,6 +101,15 @@ class SignalMaker:
             if not periods or kind in periods or kind == "other":
                 out[unit] = max(out[unit], len(grams & asked) / len(grams))
         return out
+
+    @property
+    def synonyms(self) -> Synonyms:
+        """词林 restricted to the index's words, read on first use (only when a synonym weight is set or
+        every signal is asked for)."""
+        if self._synonyms is None:
+            s = self.settings
+            self._synonyms = Synonyms.load(set(self.index.bm25.postings), s.synonym_max_set, s.synonym_min_chars)
+        return self._synonyms
 
     def _tokens(self, words: list[str]) -> list[str]:
         return [t for w in words for t in self.analyzer.query_tokens(w)]
