@@ -69,6 +69,16 @@ class RetrievalSettings:
     bm25_b: float = 0.75
     dense_weight: float = 0.5           # weight of the dense score in the min-max fusion (BM25 gets the rest)
     expansion_weight: float = 0.3       # BM25 weight of plan terms added for everyday words (colloquial.tsv)
+    sentence_weight: float = 0.0        # weight of the best sentence's BM25 in the fusion (chat/retrieval/signals.py)
+    title_weight: float = 0.0           # weight of the title's BM25 in the fusion
+    figure_weight: float = 0.2          # weight of a figure question's match with the targets table (0–1, added);
+                                        # fitted by python -m eval.retrieval_cv (5-fold on dev)
+    synonym_weight: float = 0.0         # BM25 weight of 同义词词林 synonyms of the question's words (ingest/synonyms.py)
+    synonym_max_set: int = 12           # 词林 synonym sets larger than this are topics, not synonyms: unused
+    synonym_min_chars: int = 2          # shortest word expanded or added as a synonym
+    prf_weight: float = 0.0             # BM25 weight of pseudo-relevance feedback words (0: off)
+    prf_units: int = 3                  # feedback words come from this many first-pass top units …
+    prf_terms: int = 8                  # … and are this many, by summed tf·idf share
     dense_candidates: int = 400         # passages fetched from FAISS before grouping by unit
     exact_index_max: int = 200_000      # above this many passages FAISS uses an IVF index (vector_store.py)
     ivf_probes: int = 64                # IVF lists searched per query; measured by python -m eval.bench --scale:

@@ -20,6 +20,8 @@ from langchain_core.retrievers import BaseRetriever
 
 from config import SETTINGS, Settings
 from ingest.index import KnowledgeIndex, load_index
+
+from .signals import SignalMaker, Signals
 from ingest.lexical import LexicalAnalyzer
 from ingest.text.refs import ref_to_json
 from ingest.units import Unit
@@ -62,13 +64,6 @@ class Retrieval:
     expansions: list[str]
 
 
-def _minmax(values: np.ndarray) -> np.ndarray:
-    lo, hi = float(values.min()), float(values.max())
-    if hi - lo < 1e-9:
-        return np.zeros_like(values)
-    return (values - lo) / (hi - lo)
-
-
 class HybridRetriever:
     """Ranks units by a min-max fusion of BM25 and dense (e5) scores; weights from
     config.RetrievalSettings (dense_weight 0.5, expansion_weight 0.3)."""
@@ -79,6 +74,7 @@ class HybridRetriever:
         self.settings = settings
         self.analyzer = LexicalAnalyzer(settings.paths.lexicon_dir, set(index.terms))
         self._is_header = np.array([u.kind == "header" for u in index.units], dtype=bool)
+        self.maker = SignalMaker(index, self.analyzer, settings.retrieval)
 
     @classmethod
     def from_settings(cls, settings: Settings = SETTINGS) -> "HybridRetriever":
@@ -94,38 +90,29 @@ class HybridRetriever:
         """Rank units for a question; optionally only the units of one document. The header unit
         (title and adoption line) takes part only when asked for (document-metadata questions)."""
         k = k or self.settings.retrieval.default_k
-        units = self.index.units
+        signals = self.signals(question)
+        return self.rank(question, signals, signals.fuse(self.settings.retrieval), k, doc_id, include_header)
+
+    def signals(self, question: str, every: bool = False) -> Signals:
+        """Every unit's raw signals for a question (chat/retrieval/signals.py); ``every``: also those
+        whose weight is zero (for fitting the weights)."""
         expansions = self.analyzer.expansions(question)
-        bm25 = self.index.bm25.scores(self.analyzer.query_tokens(question))
-        dense_query = question
-        if expansions:
-            extra = [t for term in expansions for t in self.analyzer.query_tokens(term)]
-            bm25 = bm25 + self.settings.retrieval.expansion_weight * self.index.bm25.scores(extra)
-            dense_query = f"{question}（{'、'.join(expansions)}）"
-        scores, ids = self.index.store.search(self.embedder.encode_query(dense_query),
-                                              self.settings.retrieval.dense_candidates)
-        floor = float(scores[ids >= 0].min()) if (ids >= 0).any() else 0.0
-        dense = np.full(len(units), floor, dtype=np.float32)
-        passage_scores: dict[int, float] = {}
-        by_unit: dict[int, list[int]] = {}
-        for score, pid in zip(scores, ids):
-            if pid < 0:
-                continue
-            unit = self.index.passages[pid].unit
-            if unit not in by_unit:
-                dense[unit] = score
-            by_unit.setdefault(unit, []).append(int(pid))
-            passage_scores[int(pid)] = float(score)
-        weight = self.settings.retrieval.dense_weight
-        fused = weight * _minmax(dense) + (1 - weight) * _minmax(bm25)
+        dense_query = f"{question}（{'、'.join(expansions)}）" if expansions else question
+        return self.maker.compute(question, self.embedder.encode_query(dense_query), expansions, every)
+
+    def rank(self, question: str, signals: Signals, fused: np.ndarray, k: int, doc_id: str | None = None,
+             include_header: bool = False) -> "Retrieval":
+        """The top ``k`` units by ``fused`` (scoped to ``doc_id``; header only when included)."""
+        units = self.index.units
         if doc_id is not None:
             fused = np.where([u.doc_id == doc_id for u in units], fused, -np.inf)
         if not include_header:
             fused = np.where(self._is_header, -np.inf, fused)
         order = [int(i) for i in np.argsort(-fused, kind="stable")[:k] if np.isfinite(fused[i])]
-        hits = [Hit(units[i], i, float(fused[i]), float(bm25[i]), float(dense[i]),
-                    tuple(by_unit.get(i, ())[:3])) for i in order]
-        return Retrieval(question, hits, passage_scores, expansions)
+        lexical, dense = signals.lexical(self.settings.retrieval), signals.arrays["dense"]
+        hits = [Hit(units[i], i, float(fused[i]), float(lexical[i]), float(dense[i]),
+                    tuple(signals.by_unit.get(i, ())[:3])) for i in order]
+        return Retrieval(question, hits, signals.passage_scores, signals.expansions)
 
     def retrieve(self, question: str, k: int | None = None, doc_id: str | None = None) -> list[Hit]:
         """The top ``k`` hits of ``search`` (default RetrievalSettings.default_k), header excluded."""
