@@ -193,3 +193,12 @@ def ask(page, question: str) -> float:
 
 def last_answer(page):
     return page.locator("#transcript .msg.bot").last
+
+
+def download(page, selector: str, path: Path) -> Path:
+    """Click the download button ``selector``, check the file is a .docx and save it to ``path``."""
+    with page.expect_download() as info:
+        page.locator(selector).click()
+    assert info.value.suggested_filename.endswith(".docx"), info.value.suggested_filename
+    info.value.save_as(path)
+    return path

@@ -19,6 +19,7 @@ from browser_support import (
     USER,
     XSS,
     ask,
+    download,
     last_answer,
     post,
 )
@@ -163,11 +164,7 @@ def test_briefing_docx(browser_page, tmp_path):
     page.wait_for_function("!document.querySelector('#brief-docx').disabled")
     page.wait_for_timeout(300)
     page.screenshot(path=str(SHOTS / "7-briefing.png"))
-    with page.expect_download() as info:
-        page.locator("#brief-docx").click()
-    assert info.value.suggested_filename.endswith(".docx")
-    path = tmp_path / "brief.docx"
-    info.value.save_as(path)
+    path = download(page, "#brief-docx", tmp_path / "brief.docx")
     document = docx.Document(str(path))
     text = "\n".join(p.text for p in document.paragraphs)
     text += "\n".join(c.text for t in document.tables for row in t.rows for c in row.cells)

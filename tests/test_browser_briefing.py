@@ -7,7 +7,7 @@ clipboard. Screenshots: 11-briefing-export.png, 12-copy-answer.png.
 from __future__ import annotations
 
 import docx
-from browser_support import BROWSER_SKIP, SHOTS, ask
+from browser_support import BROWSER_SKIP, SHOTS, ask, download
 from docx.shared import Mm
 
 pytestmark = BROWSER_SKIP
@@ -31,11 +31,7 @@ def test_export_the_conversation_as_a_briefing(browser_page, tmp_path):
     page.wait_for_function("!document.querySelector('#chat-export-docx').disabled", timeout=60_000)
     assert "2 问" in page.locator("#chat-export-docx").inner_text()
     page.screenshot(path=str(SHOTS / "11-briefing-export.png"))
-    with page.expect_download() as info:
-        page.locator("#chat-export-docx").click()
-    assert info.value.suggested_filename.endswith(".docx")
-    path = tmp_path / "conversation.docx"
-    info.value.save_as(path)
+    path = download(page, "#chat-export-docx", tmp_path / "conversation.docx")
 
     document = docx.Document(str(path))
     section = document.sections[0]
