@@ -279,7 +279,7 @@ class ReaderSettings:
     scan_min_chars_per_page: float = 20.0   # fewer non-space characters per page on average: a scan (needs OCR)
     running_min_share: float = 0.5          # a top/bottom line repeating (digits aside) on this share of pages
                                             # is a running header or footer (0.5 catches odd/even headers)
-    running_min_pages: int = 3              # … judged only in documents of at least this many pages
+    running_min_pages: int = 2              # … judged only in documents of at least this many pages (on both of two)
     edge_lines: int = 2                     # lines looked at from the top and from the bottom of each page
     full_line_share: float = 0.85           # a line this wide (share of the widest line of a typical page)
                                             # without closing punctuation runs on into the next line

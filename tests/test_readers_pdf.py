@@ -108,3 +108,18 @@ def test_page_number_lines_go_even_in_a_short_pdf_but_body_numbers_stay():
     kept, removed = strip_running_lines(pages, SETTINGS.readers)
     assert kept == [["第一章 总体要求", "3", "坚持稳中求进。"], ["加快建设区域中心城市。"]]
     assert removed == 5                                       # "2030" at the top edge reads as a page number
+
+
+def test_a_two_page_pdf_loses_its_running_header(tmp_path):
+    pdf = pdf_class()(format=(148, 210))
+    pdf.add_font("wqy", fname=str(CJK_FONT), collection_font_number=0)
+    pdf.set_font("wqy", size=13)
+    for page_text in ("两页方案\n一、任务\n（一）建设冷水鱼基地3个。", "（二）发展中药材2万亩。\n二、保障\n加强领导。"):
+        pdf.add_page()
+        for line in page_text.split("\n"):
+            pdf.cell(0, 9, line, new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "两页方案.pdf"
+    pdf.output(str(path))
+    text = read_document(path).text
+    assert RUNNING_HEADER not in text and text.startswith("两页方案")
+    assert "（二）发展中药材2万亩。" in text

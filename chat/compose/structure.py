@@ -175,7 +175,9 @@ class StructureComposer:
         if unit is None:
             if struct.kind is StructKind.INTRO and 0 < struct.number:
                 return self.part(struct.number, doc)
-            return Draft(f"建议中没有{ref_label(ref)}。", [], refused=True, route="structure")
+            meta = next(d for d in self.index.documents if d.doc_id == doc)
+            where = "建议" if meta.primary else f"《{meta.short_title}》"
+            return Draft(f"{where}中没有{ref_label(ref)}。", [], refused=True, route="structure")
         return article_draft(unit)
 
 
