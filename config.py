@@ -294,6 +294,8 @@ class EncoderSettings:
 
     query_backend: str = "onnx"         # "onnx" (onnxruntime) | "torch" (sentence-transformers on torch)
     threads: int = 2                    # intra-op threads of one encode (onnxruntime and torch): 2 cores here
+    spin: bool = False                  # onnxruntime's idle threads busy-wait for work: lower latency alone,
+                                        # but under concurrent answers they burn the cores the others need
     max_tokens: int = 512               # inputs are truncated to this many tokens, as sentence-transformers does
     batch_size: int = 32                # texts per onnxruntime run when several are encoded at once
     onnx_opset: int = 17                # ONNX opset of the export (torch.onnx, TorchScript exporter)

@@ -1,9 +1,11 @@
 """multilingual-e5-small through ONNX Runtime: exported once from the assembled model, verified, cached.
 
-``cache_root/models/multilingual-e5-small-q4-onnx/`` holds ``model.onnx`` (the BERT encoder, mean pooling
-over the attention mask and L2 normalisation, as the sentence-transformers folder of
-``ingest/embedding_model.py`` computes them, exported with torch.onnx), the model's own
-``tokenizer.json`` and ``manifest.json``: what it was exported from (the model folder's manifest, by
+``cache_root/models/multilingual-e5-small-q4-onnx/`` holds ``model.onnx`` (the BERT encoder from its
+input embeddings on, mean pooling over the attention mask and L2 normalisation, as the
+sentence-transformers folder of ``ingest/embedding_model.py`` computes them, exported with torch.onnx),
+``word_embeddings.npy`` (the 250k x 384 token table, looked up in numpy from a memory map: the graph
+stays small, so a session loads fast and a process pages in only the rows its questions use), the
+model's own ``tokenizer.json`` and ``manifest.json``: what it was exported from (the model folder's manifest, by
 sha256), how, and its verification against sentence-transformers on known sentences, each alone and all
 in one padded batch (``EncoderSettings.min_onnx_cosine``). Like the model folder it is built in a
 temporary sibling and renamed into place, under a lock. With ``EncoderSettings.quantize`` the encoder
@@ -32,7 +34,7 @@ from config import EncoderSettings
 
 from .embedding_model import MODEL_ID, PROBES, ensure_model, model_dir
 
-EXPORTER_VERSION = "1"
+EXPORTER_VERSION = "2"                  # 2: token table outside the graph
 _FOLDER = "multilingual-e5-small-q4-onnx"
 _TMP_PREFIX = f".{_FOLDER}.tmp-"
 PREFIXES = {"query": "query: ", "passage": "passage: "}
@@ -67,20 +69,23 @@ def _export(model_folder: pathlib.Path, out: pathlib.Path, settings: EncoderSett
             super().__init__()
             self.bert = bert
 
-        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-            hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        def forward(self, inputs_embeds: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            hidden = self.bert(inputs_embeds=inputs_embeds, attention_mask=attention_mask).last_hidden_state
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
             mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
             return torch.nn.functional.normalize(mean, p=2, dim=1)
 
     model = Pooled(AutoModel.from_pretrained(str(model_folder))).eval()
+    words = model.bert.get_input_embeddings().weight.detach()
+    np.save(out / "word_embeddings.npy", words.numpy().astype(np.float32))
     ids = torch.tensor([[0, 6, 100, 200, 2], [0, 6, 2, 1, 1]])          # a padded batch: the mask stays live
     mask = torch.tensor([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]])
-    dynamic = {"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
+    dynamic = {"inputs_embeds": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
                "embedding": {0: "batch"}}
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")             # the tracer's notes on shape-dependent Python branches
-        torch.onnx.export(model, (ids, mask), str(out / "model.onnx"), input_names=["input_ids", "attention_mask"],
+        torch.onnx.export(model, (words[ids], mask), str(out / "model.onnx"),
+                          input_names=["inputs_embeds", "attention_mask"],
                           output_names=["embedding"], dynamic_axes=dynamic, opset_version=settings.onnx_opset,
                           dynamo=False)
     shutil.copyfile(model_folder / "tokenizer.json", out / "tokenizer.json")
@@ -111,9 +116,11 @@ class OnnxEncoder:
         self.tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(settings.max_tokens)       # keeps </s>, as sentence-transformers does
         self.pad_id = self.tokenizer.token_to_id("<pad>")
+        self.words = np.load(self.folder / "word_embeddings.npy", mmap_mode="r")
         options = ort.SessionOptions()
         options.intra_op_num_threads = settings.threads
         options.inter_op_num_threads = 1
+        options.add_session_config_entry("session.intra_op.allow_spinning", "1" if settings.spin else "0")
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         model = _quantised(self.folder) if settings.quantize else self.folder / "model.onnx"
         self.session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
@@ -131,7 +138,7 @@ class OnnxEncoder:
             for row, e in enumerate(encodings):
                 ids[row, :len(e.ids)] = e.ids
                 mask[row, :len(e.ids)] = 1
-            out.append(self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0])
+            out.append(self.session.run(None, {"inputs_embeds": self.words[ids], "attention_mask": mask})[0])
         return np.concatenate(out) if out else np.zeros((0, 384), np.float32)
 
 
@@ -185,9 +192,11 @@ def ensure_onnx(cache_root: pathlib.Path, settings: EncoderSettings, progress: b
         try:
             tmp.chmod(0o755)
             _export(model_folder, tmp, settings)
-            with (tmp / "model.onnx").open("rb") as handle:
-                sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
-            manifest = {"sources": sources, "sha256": {"model.onnx": sha256},
+            sha256 = {}
+            for name in ("model.onnx", "word_embeddings.npy"):
+                with (tmp / name).open("rb") as handle:
+                    sha256[name] = hashlib.file_digest(handle, "sha256").hexdigest()
+            manifest = {"sources": sources, "sha256": sha256,
                         "verification": {"min_cosine": verify_onnx(tmp, model_folder, settings),
                                          "sentences": len(KNOWN), "threshold": settings.min_onnx_cosine,
                                          "against": "sentence-transformers " + importlib.metadata.version(
