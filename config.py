@@ -262,7 +262,11 @@ class UISettings:
     """The web app (app.py, ui/): how much each browser session keeps and how many answers run at once."""
 
     max_turns: int = 30                 # turns of one conversation kept in the page (older ones drop off)
-    answer_slots: int = 4               # answers computed at once: the UI queue's limit and POST /api/ask's
+    answer_slots: int = 4               # answers computed at once: the UI queue's limit and POST /api/ask's.
+                                        # Measured (python -m eval.load, 20 clients, 2 cores, ONNX queries):
+                                        # 1 slot 59 q/s; 2: 81-88; 4: 83-90; 8: 87. Past 2 the GIL-bound Python
+                                        # of an answer is the limit; 4 is kept so that extractive answers
+                                        # still pass while a slow local-model answer holds a slot
     queue_size: int = 64                # UI requests waiting beyond that before new ones are turned away
     chart_max_indicators: int = 12      # indicators in the 指标表 chart (a 2025 value and a 2030 goal each)
     chart_bar_px: int = 300             # width of a chart bar's track; an indicator's larger value fills it
@@ -293,7 +297,8 @@ class EncoderSettings:
     sentence-transformers' on known sentences; if it fails, queries fall back to sentence-transformers."""
 
     query_backend: str = "onnx"         # "onnx" (onnxruntime) | "torch" (sentence-transformers on torch)
-    threads: int = 2                    # intra-op threads of one encode (onnxruntime and torch): 2 cores here
+    threads: int = 2                    # intra-op threads of one encode (onnxruntime and torch): 2 cores here;
+                                        # 1 thread: 9.3 ms a query instead of 8.2, ~10% more q/s under load
     spin: bool = False                  # onnxruntime's idle threads busy-wait for work: lower latency alone,
                                         # but under concurrent answers they burn the cores the others need
     max_tokens: int = 512               # inputs are truncated to this many tokens, as sentence-transformers does
