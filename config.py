@@ -262,7 +262,11 @@ class UISettings:
     """The web app (app.py, ui/): how much each browser session keeps and how many answers run at once."""
 
     max_turns: int = 30                 # turns of one conversation kept in the page (older ones drop off)
-    answer_slots: int = 4               # answers computed at once: the UI queue's limit and POST /api/ask's
+    answer_slots: int = 4               # answers computed at once: the UI queue's limit and POST /api/ask's.
+                                        # Measured (python -m eval.load, 20 clients, 2 cores, ONNX queries):
+                                        # 1 slot 59 q/s; 2: 81-88; 4: 83-90; 8: 87. Past 2 the GIL-bound Python
+                                        # of an answer is the limit; 4 is kept so that extractive answers
+                                        # still pass while a slow local-model answer holds a slot
     queue_size: int = 64                # UI requests waiting beyond that before new ones are turned away
     chart_max_indicators: int = 12      # indicators in the 指标表 chart (a 2025 value and a 2030 goal each)
     chart_bar_px: int = 300             # width of a chart bar's track; an indicator's larger value fills it
@@ -286,6 +290,28 @@ class ReaderSettings:
 
 
 @dataclass(frozen=True)
+class EncoderSettings:
+    """The e5 model at query time (ingest/embedder.py, ingest/onnx_encoder.py). Queries go through the model
+    exported once to ONNX and run by onnxruntime (no torch import while answering); passages are embedded
+    at build time with sentence-transformers. The export is kept only if its vectors match
+    sentence-transformers' on known sentences; if it fails, queries fall back to sentence-transformers."""
+
+    query_backend: str = "onnx"         # "onnx" (onnxruntime) | "torch" (sentence-transformers on torch)
+    threads: int = 2                    # intra-op threads of one encode (onnxruntime and torch): 2 cores here;
+                                        # 1 thread: 9.3 ms a query instead of 8.2, ~10% more q/s under load
+    spin: bool = False                  # onnxruntime's idle threads busy-wait for work: lower latency alone,
+                                        # but under concurrent answers they burn the cores the others need
+    max_tokens: int = 512               # inputs are truncated to this many tokens, as sentence-transformers does
+    batch_size: int = 32                # texts per onnxruntime run when several are encoded at once
+    onnx_opset: int = 17                # ONNX opset of the export (torch.onnx, TorchScript exporter)
+    min_onnx_cosine: float = 0.9999     # the export's vectors vs sentence-transformers' on known sentences
+                                        # (measured: 0.9999995 on 412 questions, max |diff| 1.3e-7)
+    quantize: bool = False              # int8 dynamic quantisation of the export (model.int8.onnx): off, it changes
+                                        # answers (67/256 dev, 29/156 blind, 33/180 dev2; dev hit@1 0.906 -> 0.893,
+                                        # dev2 unanswerables refused 0.970 -> 0.909, below its gate)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every stage's settings; ``Assistant(retriever, settings)`` passes each stage its own part."""
 
@@ -303,6 +329,7 @@ class Settings:
     ui: UISettings = field(default_factory=UISettings)
     study: StudySettings = field(default_factory=StudySettings)
     readers: ReaderSettings = field(default_factory=ReaderSettings)
+    encoder: EncoderSettings = field(default_factory=EncoderSettings)
 
 
 SETTINGS = Settings()

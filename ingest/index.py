@@ -3,7 +3,7 @@
 Layout under ``index_root``::
 
     current -> build-<stamp>/      a symlink, swapped atomically when a build completes
-    build-<stamp>/manifest.json    source sha256s, model id, chunker version, lexicon fingerprint
+    build-<stamp>/manifest.json    source sha256s, model id, query encoder, chunker version, lexicon fingerprint
                   documents.json units.json passages.json terms.json targets.json
                   bm25.json vectors.faiss
 
@@ -149,12 +149,19 @@ def build_index(settings: Settings = SETTINGS, embedder=None,
     _log(f"embedding {len(passages)} passages of {len(units)} units "
          f"({sum(1 for t in set(texts) if not cache.has(t))} not cached) …")
 
-    def encode(batch: list[str]):
-        from .embedder import E5Embeddings  # loaded only when something is not cached
+    made: list = []                     # the embedder, made only when one is needed (and then once)
 
-        return (embedder or E5Embeddings(paths.cache_root)).encode_passages(batch, progress=True)
+    def the_embedder():
+        from .embedder import E5Embeddings
 
-    vectors = cache.encode(texts, encode)
+        if embedder is not None:
+            return embedder
+        if not made:
+            made.append(E5Embeddings(paths.cache_root, settings=settings.encoder))
+        return made[0]
+
+    vectors = cache.encode(texts, lambda batch: the_embedder().encode_passages(batch, progress=True))
+    query_encoder = the_embedder().query_encoder   # recorded: the vectors of queries must match these
     store = VectorStore.build(vectors, settings.retrieval.exact_index_max, settings.retrieval.ivf_probes)
 
     with _build_lock(paths.index_root):
@@ -171,6 +178,7 @@ def build_index(settings: Settings = SETTINGS, embedder=None,
         manifest = snapshot | {
             "created": time.strftime("%Y-%m-%dT%H:%M:%S"), "units": len(units),
             "passages": len(passages), "faiss": store.kind, "dim": int(vectors.shape[1]),
+            "query_encoder": query_encoder,
             "skipped": [asdict(s) for s in skipped],
             "build_seconds": round(time.perf_counter() - started, 1)}
         _write_json(tmp / "manifest.json", manifest)   # written last: its presence marks a complete build
@@ -223,13 +231,15 @@ def load_index(settings: Settings = SETTINGS, embedder=None, rebuild: bool = Tru
         expected = expected_manifest(settings)
     except OSError as exc:
         raise IndexBuildError(f"cannot read the knowledge base: {exc}") from exc
+    if embedder is not None and hasattr(embedder, "query_encoder"):
+        expected["query_encoder"] = embedder.query_encoder   # an index records the encoder that serves it
     reason = "no index yet"
     if current.exists():
         try:
             index = read_index(current, settings)
             if _matches(index.manifest, expected):
                 return index
-            reason = "the knowledge base, model or chunker changed since it was built"
+            reason = "the knowledge base, model, query encoder or chunker changed since it was built"
         except Exception as exc:  # corrupt or foreign index: any failure means rebuild
             reason = f"the index is unreadable ({type(exc).__name__}: {exc})"
     if not rebuild:

@@ -82,7 +82,7 @@ class HybridRetriever:
         built if stale)."""
         from ingest.embedder import E5Embeddings
 
-        embedder = E5Embeddings(settings.paths.cache_root)
+        embedder = E5Embeddings(settings.paths.cache_root, settings=settings.encoder)
         return cls(load_index(settings, embedder), embedder, settings)
 
     def search(self, question: str, k: int | None = None, doc_id: str | None = None,

@@ -272,7 +272,7 @@ class Understander:
         self.places = places
         jieba.posseg.lcut("黔江")              # loads the part-of-speech dictionary now, not on the first question
         self.absent_topics = sorted({normalize(w) for w in absent_topics if normalize(w) not in self.kb_text},
-                                    key=len, reverse=True)
+                                    key=lambda w: (-len(w), w))     # longest first; ties in a fixed order
 
     def content_words(self, text: str) -> tuple[str, ...]:
         """Content words of a question (form and period words removed); words that jieba split inside
