@@ -8,11 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from chat.inputs import prepare_question
-from chat.pipeline import TurnState
 from chat.compose.verify import paraphrase_failure, split_cited, verify_cited
+from chat.inputs import prepare_question
 from chat.models.cited import cited_messages, prompt_tokens, select_evidence
 from chat.models.llm import ENV_BASE_URL, ENV_MODEL, LLMError, LLMSettings, get_backend
+from chat.pipeline import TurnState
 from config import PROJECT_ROOT, SETTINGS
 from eval.model_bench import IDS_FILE, open_shape_ids
 from eval.verify_sample import kept_shares, read_sample
@@ -129,3 +129,16 @@ def test_a_real_model_answer_streams_and_is_verified(assistant, openai_env):
         assert citation.quote in assistant.index.unit(str(citation.ref)).text
     for notice in answer.notices:
         assert not ENGLISH_RE.search(notice), notice
+
+
+def test_no_tab_offers_an_unconfigured_interface(assistant, monkeypatch):
+    import gradio as gr
+
+    from ui.page import build_ui
+
+    monkeypatch.delenv(ENV_BASE_URL, raising=False)
+    monkeypatch.delenv(ENV_MODEL, raising=False)
+    page = build_ui(assistant)
+    radios = [b for b in page.blocks.values() if isinstance(b, gr.Radio) and b.label == "回答方式"]
+    assert len(radios) == 2                                       # 智能问答 and 专题简报
+    assert all([value for _, value in radio.choices] == ["extractive", "local"] for radio in radios)

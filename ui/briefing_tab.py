@@ -10,7 +10,7 @@ import gradio as gr
 from chat.inputs import QuestionError
 from ui import render
 from ui.state import UIContext
-from ui.widgets import BACKENDS
+from ui.widgets import offered_backends
 
 QUESTIONS_HINT = "2030年城市人口目标是多少？\n如何发展养老服务？"
 
@@ -55,7 +55,7 @@ def build_briefing_tab(ctx: UIContext) -> None:
                 topic = gr.Textbox(label="专题", placeholder="如：低空经济", elem_id="brief-topic")
                 questions = gr.Textbox(label="或逐行填写问题（可选）", lines=5, elem_id="brief-questions",
                                        placeholder=QUESTIONS_HINT)
-                backend = gr.Radio(BACKENDS, value="extractive", label="回答方式")
+                backend = gr.Radio(offered_backends(), value="extractive", label="回答方式")
                 make = gr.Button("生成简报", variant="primary", elem_id="brief-make")
                 with gr.Row():
                     md_button = gr.DownloadButton("下载 Markdown", interactive=False, elem_id="brief-md")
