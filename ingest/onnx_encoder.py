@@ -16,7 +16,6 @@ running does not.
 """
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import importlib.metadata
 import json
@@ -24,7 +23,6 @@ import os
 import pathlib
 import shutil
 import sys
-import tempfile
 import warnings
 from typing import Any
 
@@ -32,11 +30,10 @@ import numpy as np
 
 from config import EncoderSettings
 
-from .embedding_model import MODEL_ID, PROBES, ensure_model, model_dir
+from .embedding_model import MODEL_ID, PROBES, build_once, ensure_model, model_dir
 
 EXPORTER_VERSION = "2"                  # 2: token table outside the graph
 _FOLDER = "multilingual-e5-small-q4-onnx"
-_TMP_PREFIX = f".{_FOLDER}.tmp-"
 PREFIXES = {"query": "query: ", "passage": "passage: "}
 KNOWN = PROBES + tuple(("query", q) for q in (
     "2030年城市人口目标是多少？", "那城市建成区面积呢？", "低空经济有哪些安排", "黔江“十五五”时期的主要目标",
@@ -177,38 +174,21 @@ def ensure_onnx(cache_root: pathlib.Path, settings: EncoderSettings, progress: b
         return (manifest.get("sources") == sources
                 and manifest.get("verification", {}).get("min_cosine", 0) >= settings.min_onnx_cosine)
 
-    if fresh():
-        return folder
-    with open(folder.parent / f".{_FOLDER}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)            # one exporter at a time; others wait, then reuse
-        if fresh():
-            return folder
-        for stale in folder.parent.glob(_TMP_PREFIX + "*"):
-            shutil.rmtree(stale, ignore_errors=True)
+    def build(tmp: pathlib.Path) -> dict[str, Any]:
         if progress:
             print("[embedder] exporting the e5 model to ONNX (once) …", file=sys.stderr, flush=True)
-        tmp = pathlib.Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=folder.parent))
-        old = tmp.with_name(tmp.name + "-old")
-        try:
-            tmp.chmod(0o755)
-            _export(model_folder, tmp, settings)
-            sha256 = {}
-            for name in ("model.onnx", "word_embeddings.npy"):
-                with (tmp / name).open("rb") as handle:
-                    sha256[name] = hashlib.file_digest(handle, "sha256").hexdigest()
-            manifest = {"sources": sources, "sha256": sha256,
-                        "verification": {"min_cosine": verify_onnx(tmp, model_folder, settings),
-                                         "sentences": len(KNOWN), "threshold": settings.min_onnx_cosine,
-                                         "against": "sentence-transformers " + importlib.metadata.version(
-                                             "sentence-transformers")}}
-            (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-            if folder.exists():
-                folder.rename(old)
-            tmp.rename(folder)
-        finally:
-            for leftover in (tmp, old):
-                shutil.rmtree(leftover, ignore_errors=True)
-    return folder
+        _export(model_folder, tmp, settings)
+        sha256 = {}
+        for name in ("model.onnx", "word_embeddings.npy"):
+            with (tmp / name).open("rb") as handle:
+                sha256[name] = hashlib.file_digest(handle, "sha256").hexdigest()
+        return {"sources": sources, "sha256": sha256,
+                "verification": {"min_cosine": verify_onnx(tmp, model_folder, settings),
+                                 "sentences": len(KNOWN), "threshold": settings.min_onnx_cosine,
+                                 "against": "sentence-transformers " + importlib.metadata.version(
+                                     "sentence-transformers")}}
+
+    return build_once(folder, fresh, build)
 
 
 def describe(folder: pathlib.Path, encoder: OnnxEncoder) -> dict[str, Any]:
