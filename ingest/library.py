@@ -20,6 +20,7 @@ from .parse import (
     DocumentError,
     LoadedDocument,
     claims_primary,
+    doc_id_for,
     kb_files,
     load_document,
     meta_path,
@@ -73,7 +74,7 @@ def add_document(kb_dir: Path, upload: Path, name: str, settings: Settings = SET
             if other.name == target_name:
                 continue
             try:
-                taken = load_document(other, settings).meta.doc_id == document.meta.doc_id
+                taken = doc_id_for(other) == document.meta.doc_id     # from its name or metadata: nothing parsed
             except DocumentError:
                 continue
             if taken:

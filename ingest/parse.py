@@ -17,7 +17,7 @@ from typing import NamedTuple
 from config import SETTINGS, Settings
 
 from .layouts import Layout, ParseError, parse_layout
-from .metadata import URL_SAFE_RE, infer_metadata
+from .metadata import URL_SAFE_RE, doc_id_of, infer_metadata
 from .readers import UnreadableDocument, read_document
 from .units import DocumentMeta, Unit
 
@@ -25,8 +25,8 @@ META_SUFFIX = ".meta.json"
 TEXT_FIELDS = ("doc_id", "title", "short_title", "issuer", "adopted")
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-__all__ = ["DocumentError", "LoadedDocument", "ParseError", "SkippedFile", "claims_primary", "kb_files", "load_document",
-           "load_documents", "meta_path"]
+__all__ = ["DocumentError", "LoadedDocument", "ParseError", "SkippedFile", "claims_primary", "doc_id_for",
+           "kb_files", "load_document", "load_documents", "meta_path"]
 
 
 class DocumentError(ValueError):
@@ -79,6 +79,12 @@ def _read_meta(path: Path) -> dict:
     if meta.get("doc_id") and not URL_SAFE_RE.match(meta["doc_id"]):
         raise DocumentError(f"{meta_file.name}：doc_id “{meta['doc_id']}” 只能由字母、数字和 . _ - 组成")
     return meta
+
+
+def doc_id_for(path: Path) -> str:
+    """The doc_id ``path`` is indexed under, without reading the document: its .meta.json's, else the one
+    made from its file name. Raises DocumentError for an invalid .meta.json."""
+    return _read_meta(path).get("doc_id") or doc_id_of(path.stem)
 
 
 def load_document(path: Path, settings: Settings = SETTINGS) -> LoadedDocument:
