@@ -48,7 +48,7 @@ class LayoutSettings:
     max_title_chars: int = 40           # a unit's title: its heading or first sentence, cut to this length
     min_layout_headings: int = 2        # numbered headings a layout needs before the text is read in it
     short_title_chars: int = 16         # a derived 简称 (file name or title) at most this long
-    max_title_line_chars: int = 80      # a first line longer than this is a paragraph, not the title
+    max_title_line_chars: int = 80      # a first line longer than this is a paragraph, not the title or header
     date_lines: int = 5                 # the adoption date is looked for in this many opening lines
     max_upload_bytes: int = 20_000_000  # a document added from the web page (文档管理) at most this big
 

@@ -18,11 +18,10 @@ from slugify import slugify
 
 from config import SETTINGS, LayoutSettings
 
-from .layouts.headings import ALL_LEVELS
+from .layouts.headings import ANNEX_LINE_RE, is_numbered
 from .text.numerals import cn_to_int
 
 URL_SAFE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-ANNEX_RE = re.compile(r"^附件\s*[0-9一二三四五六七八九十]*[：:]?$")        # "附件1" above a title is not the title
 _DIGITS = "〇一二三四五六七八九"
 DATE_RE = re.compile(r"(\d{4}|[〇零一二三四五六七八九]{4})年(\d{1,2}|[一二三四五六七八九十]{1,3})月"
                      r"(\d{1,2}|[一二三四五六七八九十]{1,3})日")
@@ -60,8 +59,8 @@ def adoption_date(text: str, settings: LayoutSettings = SETTINGS.layout) -> str:
 
 def infer_metadata(stem: str, text: str, settings: LayoutSettings = SETTINGS.layout) -> dict[str, str]:
     """{"doc_id", "title", "short_title", "adopted"} for a file named ``stem`` holding ``text``."""
-    first = next((line.strip() for line in text.split("\n") if line.strip() and not ANNEX_RE.match(line.strip())), "")
-    numbered = any(level.pattern.match(first) for level in ALL_LEVELS)
+    first = next((line.strip() for line in text.split("\n") if line.strip() and not ANNEX_LINE_RE.match(line.strip())), "")
+    numbered = is_numbered(first)
     title = first if first and not numbered and len(first) <= settings.max_title_line_chars else stem
     limit = settings.short_title_chars
     short = stem if len(stem) <= limit else title if len(title) <= limit else title[:limit]

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+from .headings import ANNEX_LINE_RE, is_numbered
+
 
 class Layout(str, Enum):
     """The layouts a plan document is read in (value: the name shown to users)."""
@@ -41,8 +43,7 @@ class Line:
 
 
 DATE_LINE_RE = re.compile(r"^[(（].*[)）]$|^——.{0,40}\d{4}年.{0,60}$")   # (2025年12月6日……通过), ——2026年1月18日在…
-ANNEX_LINE_RE = re.compile(r"^附件\s*[0-9一二三四五六七八九十]*[：:]?$")
-NUMBERED_RE = re.compile(r"^(?:第[一二三四五六七八九十百零〇两]+[篇章节条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.．、])")
+SENTENCE_END_RE = re.compile(r"[。；！？]")
 
 
 def source_lines(source: str) -> list[Line]:
@@ -58,18 +59,20 @@ def source_lines(source: str) -> list[Line]:
     return out
 
 
-def header_length(lines: list[Line], title: str, marked: frozenset[int] = frozenset()) -> int:
+def header_length(lines: list[Line], title: str, max_title_chars: int,
+                  marked: frozenset[int] = frozenset()) -> int:
     """How many leading lines are the header: an 附件 line, the title (possibly repeated or split over
     lines; a first line that reads as a title counts even when the .meta.json names the document
-    otherwise, unless the file marks it as a heading: ``marked``, line indices) and a parenthesised or
-    ——dated adoption line. 0 when the document opens with its body."""
+    otherwise, unless the file marks it as a heading: ``marked``, line indices; or it is longer than
+    ``max_title_chars``) and a parenthesised or ——dated adoption line. 0 when the document opens with its body."""
     i, seen = 0, ""
     while i < len(lines) and i == 0 and ANNEX_LINE_RE.match(lines[i].text):
         i += 1
     first = i
     while i < len(lines):
         text = lines[i].text
-        title_like = i == first and lines[i].index not in marked and not NUMBERED_RE.match(text) and len(text) <= 80 and not re.search(r"[。；！？]", text)
+        title_like = (i == first and lines[i].index not in marked and not is_numbered(text)
+                      and len(text) <= max_title_chars and not SENTENCE_END_RE.search(text))
         if text == title or title_like or (seen + text and title.startswith(seen + text) and seen + text != ""):
             seen = "" if text == title else seen + text
             i += 1

@@ -64,6 +64,14 @@ LAW_LEVELS = (LAW_CHAPTER, LAW_SECTION, TIAO)       # 条例 / 办法: 第X条 n
 ALL_LEVELS = OUTLINE_LEVELS + (TIAO,) + SCHEME_LEVELS
 
 
+ANNEX_LINE_RE = re.compile(r"^附件\s*[0-9一二三四五六七八九十]*[：:]?$")   # "附件1" above a title: not the title
+
+
+def is_numbered(line: str) -> bool:
+    """Whether ``line`` opens with a heading number of any layout (第三章, 二、, （一）, 1.)."""
+    return any(level.pattern.match(line) for level in ALL_LEVELS)
+
+
 def strip_item_number(words: str) -> str:
     """``words`` without a leading item number of any layout (1. / １． / （二） / 第一节): not part of a name."""
     for level in ALL_LEVELS:

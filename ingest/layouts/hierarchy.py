@@ -101,13 +101,13 @@ def style_classifier(heading_levels: dict[int, int], settings: LayoutSettings) -
     return classify
 
 
-def parse_hierarchy(source: str, doc_id: str, title: str, classify: Classifier,
-                    separator: str = "", marked: frozenset[int] = frozenset()) -> list[Unit]:
+def parse_hierarchy(source: str, doc_id: str, title: str, classify: Classifier, separator: str = "",
+                    marked: frozenset[int] = frozenset(), settings: LayoutSettings = SETTINGS.layout) -> list[Unit]:
     """Split ``source`` into units under the headings ``classify`` finds (see the module docstring).
     ``separator`` joins label pieces (""  → 第三章第二节, "." → 2.3); ``marked``: lines the file marks as
     headings (never taken for the title unless they are it). Raises ParseError when no line is a heading."""
     lines = source_lines(source)
-    skip = header_length(lines, title, marked)
+    skip = header_length(lines, title, settings.max_title_line_chars, marked)
     units: list[dict] = []
     if skip:
         units.append(dict(ref="H", kind="header", numbering="", part_no=0, part_heading="", title="题注",
@@ -190,21 +190,21 @@ def _finish(raw: list[dict], doc_id: str, source: str, separator: str) -> list[U
 
 def parse_outline(source: str, doc_id: str, title: str, settings: LayoutSettings = SETTINGS.layout) -> list[Unit]:
     """The 纲要 layout: 第X篇 / 第X章 / 第X节."""
-    return parse_hierarchy(source, doc_id, title, numbered_classifier(OUTLINE_LEVELS, settings))
+    return parse_hierarchy(source, doc_id, title, numbered_classifier(OUTLINE_LEVELS, settings), settings=settings)
 
 
 def parse_scheme(source: str, doc_id: str, title: str, settings: LayoutSettings = SETTINGS.layout) -> list[Unit]:
     """The 方案 / 报告 layout: 一、 / （一） / 1."""
-    return parse_hierarchy(source, doc_id, title, numbered_classifier(SCHEME_LEVELS, settings))
+    return parse_hierarchy(source, doc_id, title, numbered_classifier(SCHEME_LEVELS, settings), settings=settings)
 
 
 def parse_law(source: str, doc_id: str, title: str, settings: LayoutSettings = SETTINGS.layout) -> list[Unit]:
     """The 条例 / 办法 layout: 第X章 / 第X节 / 第X条, articles numbered on across chapters (ref "5", 第五条)."""
-    return parse_hierarchy(source, doc_id, title, numbered_classifier(LAW_LEVELS, settings))
+    return parse_hierarchy(source, doc_id, title, numbered_classifier(LAW_LEVELS, settings), settings=settings)
 
 
 def parse_styled(source: str, doc_id: str, title: str, heading_levels: dict[int, int],
                  settings: LayoutSettings = SETTINGS.layout) -> list[Unit]:
     """Headings marked by the file's heading styles (line index → level), labelled by dotted path."""
     return parse_hierarchy(source, doc_id, title, style_classifier(heading_levels, settings), separator=".",
-                           marked=frozenset(heading_levels))
+                           marked=frozenset(heading_levels), settings=settings)

@@ -16,7 +16,7 @@ def parse(source: str, doc_id: str, title: str, settings: LayoutSettings = SETTI
     """One unit per paragraph (non-empty line) after the header. Raises ParseError for a text with no
     paragraph besides its title."""
     lines = source_lines(source)
-    skip = header_length(lines, title)
+    skip = header_length(lines, title, settings.max_title_line_chars)
     units = []
     if skip:
         units.append(Unit(doc_id=doc_id, ref="H", kind="header", part_no=0, part_heading="", title="题注",

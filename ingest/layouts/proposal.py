@@ -44,7 +44,7 @@ def parse(source: str, doc_id: str, title: str, settings: LayoutSettings = SETTI
     units: list[dict] = []
     part_no, part_heading = 0, ""
     expected_article = 1
-    i = header_length(lines, title)             # repeated title and date line: the header
+    i = header_length(lines, title, settings.max_title_line_chars)   # repeated title and date line: the header
     last_article_line = max(
         (k for k, ln in enumerate(lines) if ARTICLE_LINE_RE.match(ln.text)), default=-1
     )
