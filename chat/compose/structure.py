@@ -90,6 +90,9 @@ class StructureComposer:
 
     def __init__(self, index: KnowledgeIndex):
         self.index = index
+        # the labels a question may name, normalised once (none for the proposal: its refs spell them)
+        self._labels = [(normalize(u.numbering), u) for u in index.units if len(u.numbering) >= 3]
+        self._short_titles = [(normalize(d.short_title), d.doc_id) for d in index.documents]
 
     def _doc(self, doc_id: str | None) -> str:
         return doc_id or self.index.documents[0].doc_id
@@ -185,12 +188,13 @@ class StructureComposer:
         """The unit of another layout whose own label the question names (第三章第二节, 二（三）1): the
         longest label named, in ``doc_id`` or else in the first document (index order) that has it. Labels
         under three characters (一, 二（一）is not) are too short to tell from running text."""
+        if not self._labels:
+            return None
         text = normalize(text)
         if doc_id is None:                      # a document named without 《》 (纲要甲里第三章…) scopes the label
-            named = [d.doc_id for d in self.index.documents if normalize(d.short_title) in text]
+            named = [d for name, d in self._short_titles if name in text]
             doc_id = named[0] if len(named) == 1 else None
-        found = [u for u in self.index.units if len(u.numbering) >= 3 and (doc_id is None or u.doc_id == doc_id)
-                 and normalize(u.numbering) in text]
+        found = [u for label, u in self._labels if (doc_id is None or u.doc_id == doc_id) and label in text]
         return max(found, key=lambda u: len(u.numbering), default=None)
 
 
