@@ -57,7 +57,6 @@ FINAL_NOTE = "本材料摘自建议原文，引文均已核对。"
 ELISION = "……"
 ALL_QUOTED = "本条相关内容已在上文引用。"
 
-BOUNDS = ("以上", "以下", "以内", "左右", "余", "多")
 
 
 @dataclass
