@@ -24,13 +24,13 @@ LEAK_RUN = 10
 
 def prompt_fragments() -> set[str]:
     """Every 10-character run (LEAK_RUN) of the normalised fixed prompt text: the system message and user
-    template the pipeline sends today (chat/models/cited.py) and those of the earlier whole-unit prompt,
-    except runs inside the refusal sentence 建议原文未涉及…."""
+    template the pipeline sends (chat/models/cited.py), except runs inside the refusal sentence
+    建议原文未涉及…."""
     from chat.models.cited import SYSTEM_FILE, USER_FILE
-    from chat.models.prompt import load_prompt, system_prompt, user_template
+    from chat.models.prompt import load_prompt
 
     sent = load_prompt(SYSTEM_FILE) + "\n" + load_prompt(USER_FILE).replace("{evidence}", "\n").replace("{question}", "\n")
-    fixed = normalize(sent + "\n" + system_prompt() + user_template().replace("{context}", "\n").replace("{question}", "\n"))
+    fixed = normalize(sent)
     runs = set()
     for line in fixed.splitlines():
         line = line.strip()

@@ -12,7 +12,7 @@ retries (``max_retries=0``), so a refused connection fails in milliseconds. The 
 (:class:`config.LLMSettings`, re-exported here) are the ones the pipeline uses.
 
     backend = get_backend(LLMSettings("local"), settings.paths.cache_root)
-    for delta in backend.stream(build_messages(question, hits)):
+    for delta in backend.stream(cited_messages(question, evidence)):   # chat/models/cited.py
         print(delta, end="")
 """
 from __future__ import annotations
