@@ -127,6 +127,10 @@ class VerifySettings:
     name_suffixes: tuple[str, ...] = (  # a word ending so names a place or project and must be in its sources
         "区", "县", "市", "镇", "乡", "村", "街道", "省", "州", "园", "港", "站", "机场", "高铁", "铁路", "高速",
         "枢纽", "水库", "工程", "基地", "中心", "景区", "寨", "故居", "公园", "平台", "试验区", "示范区")
+    aim_words: tuple[str, ...] = (      # a source clause with one of these states an aim; restated without it, dropped
+        "力争", "争取", "努力", "谋划")
+    hedge_words: tuple[str, ...] = (    # a model sentence guessing with these, where its sources do not, is dropped
+        "可能", "也许", "或许", "大概", "估计", "应该会")
     framing_words: tuple[str, ...] = (  # words an answer adds around the plan's content (not counted in overlap)
         "建议", "提出", "要求", "明确", "强调", "黔江", "我区", "全区", "方面", "包括", "通过", "主要", "以及",
         "相关", "进一步", "将要", "需要", "同时", "此外", "其中", "具体", "措施", "内容", "原文", "规划")
@@ -216,7 +220,7 @@ class FigureSettings:
 @dataclass(frozen=True)
 class LLMSettings:
     """LLM backends (chat/models/llm.py) and what the pipeline gives and takes from them (chat/pipeline.py).
-    Times in seconds; context_tokens in tiktoken tokens, max_tokens in the model's. Endpoint URL, model and
+    Times in seconds; evidence_tokens in tiktoken tokens, max_tokens in the model's. Endpoint URL, model and
     key come from PLANQA_OPENAI_* environment variables. ``backend`` picks which timeout applies; the
     Assistant sets it per request (``replace(settings.llm, backend=name)``)."""
 
@@ -225,7 +229,6 @@ class LLMSettings:
     local_timeout_s: float = 60.0       # a cited answer: ≤ ~350 tokens to read, ≤ max_tokens to write
     openai_timeout_s: float = 60.0
     max_tokens: int = 120               # the answer: at most answer_sentences short sentences with [k] numbers
-    context_tokens: int = 2000          # tiktoken budget for whole units (chat/models/prompt.py build_context)
     context_units: int = 5              # evidence sentences are drawn from this many top units
     evidence_tokens: int = 350          # tiktoken budget of the numbered evidence sentences and the question
     evidence_sentences: int = 8         # numbered sentences [1]…[n] at most
@@ -236,7 +239,6 @@ class LLMSettings:
     local_batch: int = 512              # llama.cpp logical and physical batch for prefill (tokens)
     expected_first_s: float = 6.0       # shown before a local answer starts: expected wait for its first words
     expected_total_s: float = 14.0      # … and for the whole answer (python -m eval.bench --backend local)
-    history_turns: int = 2              # earlier (question, answer) turns sent along
     temperature: float = 0.0
     connect_timeout_s: float = 2.0      # a host that does not answer SYN; refused connections fail at once
     declined_max_chars: int = 40        # a model text saying 建议原文未涉及 that is this short declines

@@ -267,7 +267,8 @@ class Assistant:
         if "未涉及" in text and len(text) < llm.declined_max_chars:
             turn.fallback = "declined"
             return self._fallback(extractive, LLM_NOT_FOUND)
-        checked = verify_cited(text, turn.evidence_sentences, self.settings.verify)
+        checked = verify_cited(text, turn.evidence_sentences, self.settings.verify,
+                               question=f"{turn.question}\n{turn.query.text}")
         kept = len(MARKER_RE.sub("", checked.text).strip())
         if not checked.citations or kept < llm.min_kept_chars:
             turn.fallback = "unverified"

@@ -2,7 +2,8 @@
 
 ``eval/verify_sample.jsonl`` holds hand-labelled sentences, each with the verbatim plan sentences it cites:
 faithful paraphrases and summaries, and unfaithful ones (a changed number, a place or project the source
-does not name, a changed quoted formulation, a claim the source does not make). For each candidate overlap
+does not name, a changed quoted formulation, a claim the source does not make, a guess, the user's question
+restated as its answer — such rows carry the "question"). For each candidate overlap
 threshold this prints the share of faithful and of unfaithful sentences :func:`paraphrase_failure` keeps,
 and the reason each unfaithful sentence is dropped at the configured threshold
 (``VerifySettings.paraphrase_min_overlap``). The sample uses the plan's sentences, not eval questions.
@@ -33,7 +34,8 @@ def kept_shares(rows: list[dict], threshold: float) -> tuple[float, float]:
     settings = dataclasses.replace(SETTINGS.verify, paraphrase_min_overlap=threshold)
     kept = {True: [], False: []}
     for row in rows:
-        kept[row["faithful"]].append(paraphrase_failure(row["sentence"], row["sources"], settings) is None)
+        kept[row["faithful"]].append(paraphrase_failure(row["sentence"], row["sources"], settings,
+                                                        row.get("question", "")) is None)
     return (sum(kept[True]) / max(1, len(kept[True])), sum(kept[False]) / max(1, len(kept[False])))
 
 
@@ -52,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{t:>9.2f}  {f:>13.2f}  {u:>15.2f}{mark}")
     print(f"\nat {SETTINGS.verify.paraphrase_min_overlap:g}:")
     for row in rows:
-        why = paraphrase_failure(row["sentence"], row["sources"])
+        why = paraphrase_failure(row["sentence"], row["sources"], question=row.get("question", ""))
         overlap = content_overlap(row["sentence"], normalize("\n".join(row["sources"])), SETTINGS.verify)
         verdict = "kept   " if why is None else "dropped"
         flag = "" if (why is None) == row["faithful"] else "   <- WRONG"

@@ -62,6 +62,36 @@ def test_faithful_paraphrase_kept_unfaithful_sentence_dropped_rest_kept(units):
     assert reasons[2].startswith("unfinished sentence")
 
 
+def test_an_echoed_question_is_dropped_and_a_name_may_leave_out_a_short_word(units):
+    ev = evidence(units, ("19", "积极争取在舟白布局设立临空临铁经济区,加快推进航空物流园区建设,建设高铁快运物流基地,打造渝鄂湘黔边际区域空铁双轮驱动对外开放样板。"))
+    checked = verify_cited("舟白的物流基地建不建？[1]\n舟白要争取布局临空临铁经济区，建设高铁快运物流基地。[1]\n"
+                           "舟白还要建设航空快运物流基地。[1]", ev)
+    assert checked.text == "舟白要争取布局临空临铁经济区，建设高铁快运物流基地。〔第19条〕"
+    reasons = [d.reason for d in checked.dropped]
+    assert reasons[0].startswith("a question, not an answer")
+    assert reasons[1] == "names not in the cited sentences: 航空快运物流基地"     # pieced from two projects
+
+
+def test_a_guess_or_the_question_restated_is_dropped_the_documents_name_is_framing(units):
+    sentence = ("推动构建房地产发展新模式,一体推进好房子、好小区、好社区、好城区“四好”建设,加快配售型保障性住房建设,"
+                "扩大保障性租赁住房供给,持续改善居民居住条件。")
+    ev = evidence(units, ("24", sentence))
+    question = "住房条件差的家庭，政府会不会帮忙改善居住条件？"
+    checked = verify_cited("政府会帮忙改善居住条件。[1]\n以后可能会有便宜的保障性住房。[1]\n"
+                           "《建议》提出加快配售型保障性住房建设，持续改善居民居住条件。[1]", ev, question=question)
+    assert checked.text == "《建议》提出加快配售型保障性住房建设，持续改善居民居住条件。〔第24条〕"
+    assert [d.reason for d in checked.dropped] == ["restates the question without the cited sentences' content",
+                                                    "a guess the cited sentences do not make: 可能"]
+
+
+def test_an_aim_told_as_a_certainty_is_dropped(units):
+    ev = evidence(units, ("18", "围绕构建“四高六铁”铁路网,力争建成投用黔江至吉首高速铁路,力争开工建设黔万高铁,"
+                                "加快推进黔张常高铁、黔恩铁路、黔遵铁路、广忠黔铁路等项目前期工作,推动铁路网由“丁”字型逐步向“米”字型转变。"))
+    checked = verify_cited("- 黔万高铁建成通车。[1]\n- 力争开工建设黔万高铁。[1]", ev)
+    assert checked.text == "力争开工建设黔万高铁。〔第18条〕"
+    assert [d.reason for d in checked.dropped] == ["an aim stated as a certainty: the cited sentence says 力争"]
+
+
 def test_split_cited_reads_numbers_after_the_full_stop_and_drops_bullets():
     got = split_cited("1. 发展低空经济。[1][3]\n- 第26条：打造零工驿站[2,4]。")
     assert [(s.text, s.numbers) for s in got] == [("发展低空经济。", (1, 3)), ("打造零工驿站。", (2, 4))]

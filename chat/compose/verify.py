@@ -198,6 +198,7 @@ CITED_NUMBERS_RE = re.compile(r"\s*[\[［【]\s*(\d{1,2}(?:\s*[,，、]\s*\d{1,2
 SENTENCE_PIECE_RE = re.compile(r"[^。！？!?\n]*[。！？!?]?")
 ENUMERATOR_RE = re.compile(r"^\s*(?:[-•·*]|\d{1,2}[.、)）]|（\d{1,2}）|[一二三四五六七八九十][、.])\s*"
                            r"|^\s*(?:《[^》]{1,20}》)?第[^：:，。]{1,12}[：:]\s*")   # a copied "第26条：" label
+CLAUSE_SPLIT = r"[，,；;。！？!?\n]"
 QUOTED_RE = re.compile(r"“([^”]{1,40})”|《([^》]{1,40})》|「([^」]{1,40})」")
 PLACE_TAGS = frozenset({"ns", "nsf"})                      # jieba tags of place names
 NOUN_TAG_STARTS = ("n", "j")                                 # nouns (n, ns, nz …) and abbreviations (渝)
@@ -245,7 +246,7 @@ def names_in(text: str, settings: VerifySettings) -> list[str]:
     import jieba.posseg
 
     norm = normalize(text)
-    names = [next(g for g in m.groups() if g) for m in QUOTED_RE.finditer(norm)]
+    names = [q for m in QUOTED_RE.finditer(norm) if (q := next(g for g in m.groups() if g)) not in settings.framing_words]
     chain: list[str] = []
     for word, tag in jieba.posseg.lcut(QUOTED_RE.sub("，", norm)) + [("。", "x")]:
         if tag in PLACE_TAGS and len(word) >= 2 and word not in settings.framing_words:
@@ -260,52 +261,108 @@ def names_in(text: str, settings: VerifySettings) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def content_overlap(text: str, sources: str, settings: VerifySettings) -> float:
-    """Share of a sentence's content words (jieba words of two or more characters, framing words aside)
-    found in ``sources``; 1.0 for a sentence without content words."""
+def content_words(text: str, settings: VerifySettings) -> list[str]:
+    """A sentence's content words: jieba words of two or more characters with a CJK bigram, quoted
+    formulations and framing words aside."""
     import jieba
 
-    words = [w for w in jieba.lcut(normalize(QUOTED_RE.sub(" ", text)))
-             if len(w) >= 2 and bigrams(w) and w not in settings.framing_words]
+    return [w for w in jieba.lcut(normalize(QUOTED_RE.sub(" ", text)))
+            if len(w) >= 2 and bigrams(w) and w not in settings.framing_words]
+
+
+def content_overlap(text: str, sources: str, settings: VerifySettings) -> float:
+    """Share of a sentence's content words (:func:`content_words`) found in ``sources``; 1.0 for a sentence
+    without content words."""
+    words = content_words(text, settings)
     if not words:
         return 1.0
     return sum(1 for w in words if w in sources) / len(words)
 
 
-def paraphrase_failure(text: str, sources: list[str], settings: VerifySettings = SETTINGS.verify) -> str | None:
+def name_backed(name: str, sources: str, gap: int = 2) -> bool:
+    """Whether the sources (whitespace removed) back a name of a model sentence: it occurs as written, or
+    its words occur in that order with at most ``gap`` characters (no punctuation) left out between two of
+    them — "布局临空临铁经济区" for "布局设立临空临铁经济区" — so a name pieced together from words far apart
+    ("航空快运物流基地" from "航空物流园区…高铁快运物流基地") or with a changed word ("黔江至长沙高铁") fails."""
+    import jieba
+
+    name = re.sub(r"\s+", "", name)
+    if name in sources:
+        return True
+    skip = rf"[^，。,；;、：:！？!?\n]{{0,{gap}}}"
+    return re.search(skip.join(map(re.escape, jieba.lcut(name))), sources) is not None
+
+
+def adds_content(text: str, sources: str, question: str, settings: VerifySettings) -> bool:
+    """Whether a sentence says something of its sources that the question did not: a content word or a
+    quoted formulation found in ``sources`` but not in ``question`` (both normalised)."""
+    quoted = [next(g for g in m.groups() if g) for m in QUOTED_RE.finditer(normalize(text))]
+    return any(w in sources and w not in question for w in content_words(text, settings) + quoted)
+
+
+def dropped_aim(text: str, sources: str, settings: VerifySettings) -> str | None:
+    """The aim word (力争, 争取 …) of a source clause the sentence restates without it — an aim told as a
+    certainty ("黔万高铁建成通车" for "力争开工建设黔万高铁") — or None. A clause is restated when it holds at
+    least half of the character bigrams that a clause of the sentence shares with the sources."""
+    if any(w in text for w in settings.aim_words):
+        return None
+    clauses = re.split(CLAUSE_SPLIT, sources)
+    for piece in re.split(CLAUSE_SPLIT, normalize(text)):
+        found = {b for b in bigrams(piece) if b in sources}
+        for clause in clauses:
+            aim = next((w for w in settings.aim_words if w in clause), None)
+            if aim and found and 2 * sum(1 for b in found if b in clause) >= len(found):
+                return aim
+    return None
+
+
+def paraphrase_failure(text: str, sources: list[str], settings: VerifySettings = SETTINGS.verify,
+                       question: str = "") -> str | None:
     """Why ``text`` is not a faithful paraphrase of ``sources`` (None when it is): a number, name or quoted
-    formulation they do not contain, or too little of its content in them."""
+    formulation they do not contain, an aim (力争 …) told as a certainty, a guess (可能, 也许 …) they do not
+    make, too little of its content in
+    them, or — given the user's ``question`` — nothing of theirs that the question did not already say (the
+    question restated as an answer: "政府会提供便宜点的房子")."""
     joined = normalize("\n".join(sources))
     squeezed = re.sub(r"\s+", "", joined)
     unbacked = [n for n in numbers_in(text) if n not in joined]
     if unbacked:
         return f"numbers not in the cited sentences: {', '.join(unbacked)}"
-    missing = [w for w in names_in(text, settings) if re.sub(r"\s+", "", w) not in squeezed]
+    missing = [w for w in names_in(text, settings) if not name_backed(w, squeezed)]
     if missing:
         return f"names not in the cited sentences: {', '.join(dict.fromkeys(missing))}"
+    if aim := dropped_aim(text, joined, settings):
+        return f"an aim stated as a certainty: the cited sentence says {aim}"
+    guesses = [w for w in settings.hedge_words if w in text and w not in joined]
+    if guesses:
+        return f"a guess the cited sentences do not make: {', '.join(guesses)}"
     overlap = content_overlap(text, joined, settings)
     if overlap < settings.paraphrase_min_overlap:
         return f"content words overlap {overlap:.2f} < {settings.paraphrase_min_overlap:g}"
+    if question and not adds_content(text, joined, normalize(question), settings):
+        return "restates the question without the cited sentences' content"
     return None
 
 
-def attribute(text: str, evidence: list, settings: VerifySettings = SETTINGS.verify) -> list:
+def attribute(text: str, evidence: list, settings: VerifySettings = SETTINGS.verify, question: str = "") -> list:
     """The evidence an uncited model sentence rests on, when it passes as a faithful paraphrase of it: the
     one sentence it overlaps most, else the two it overlaps most together; [] when neither passes."""
     norm = {id(e): normalize(e.text) for e in evidence}
     ranked = sorted(evidence, key=lambda e: -content_overlap(text, norm[id(e)], settings))
     for candidate in (ranked[:1], ranked[:2]):
-        if candidate and paraphrase_failure(text, [e.text for e in candidate], settings) is None:
+        if candidate and paraphrase_failure(text, [e.text for e in candidate], settings, question) is None:
             return sorted(candidate, key=lambda e: e.number)
     return []
 
 
-def verify_cited(text: str, evidence: list, settings: VerifySettings = SETTINGS.verify) -> Verified:
+def verify_cited(text: str, evidence: list, settings: VerifySettings = SETTINGS.verify,
+                 question: str = "") -> Verified:
     """Verify a model answer written against numbered evidence (``evidence[k-1]`` has ``.unit`` and
     ``.text``, the verbatim sentence numbered k). A sentence is kept when it is a faithful paraphrase
     (:func:`paraphrase_failure`) of the sentences it cites, or, citing none, of the evidence it is attributed
     to (:func:`attribute`, held to the same check; so is a sentence whose numbers point at the wrong
-    evidence); a last sentence cut off by the length limit is dropped. A kept sentence is
+    evidence); a last sentence cut off by the length limit and a question (an echo of the user's) are
+    dropped. A kept sentence is
     rewritten with the cited units' markers (〔第9条〕) and its cited sentences become the citations.
     Only a failing sentence is dropped, with its reason."""
     kept: dict[int, list[str]] = {}
@@ -317,17 +374,20 @@ def verify_cited(text: str, evidence: list, settings: VerifySettings = SETTINGS.
         if i == len(sentences) - 1 and not sentence.numbers and not re.search(r"[。！？!?]$", sentence.text):
             dropped.append(Dropped(sentence.text, "unfinished sentence (the answer reached its length limit)"))
             continue
+        if re.search(r"[？?]$", sentence.text):
+            dropped.append(Dropped(sentence.text, "a question, not an answer (the model echoed the question)"))
+            continue
         cited = [evidence[k - 1] for k in sentence.numbers if 1 <= k <= len(evidence)]
         bad = [k for k in sentence.numbers if not 1 <= k <= len(evidence)]
         if bad:
             dropped.append(Dropped(f"[{']['.join(map(str, bad))}]", "cited number not among the evidence"))
         if not cited:
-            cited = attribute(sentence.text, evidence, settings)
+            cited = attribute(sentence.text, evidence, settings, question)
         if not cited:
             dropped.append(Dropped(sentence.text, "uncited statement"))
             continue
-        failure = paraphrase_failure(sentence.text, [e.text for e in cited], settings)
-        if failure and (found := attribute(sentence.text, evidence, settings)):
+        failure = paraphrase_failure(sentence.text, [e.text for e in cited], settings, question)
+        if failure and (found := attribute(sentence.text, evidence, settings, question)):
             cited, failure = found, None      # a wrong number: the sentences that do back it are cited
         if failure:
             dropped.append(Dropped(sentence.text, failure))
