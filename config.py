@@ -228,12 +228,11 @@ class LLMSettings:
     local_model: str = "qwen2.5-1.5b"   # or "qwen2.5-0.5b" (both assembled from PyPI part packages)
     local_timeout_s: float = 60.0       # a cited answer: ≤ ~350 tokens to read, ≤ max_tokens to write
     openai_timeout_s: float = 60.0
-    max_tokens: int = 120               # the answer: at most answer_sentences short sentences with [k] numbers
+    max_tokens: int = 120               # the answer: 2–4 short lines with [k] numbers (prompts/cited_system.txt)
     context_units: int = 5              # evidence sentences are drawn from this many top units
     evidence_tokens: int = 350          # tiktoken budget of the numbered evidence sentences and the question
     evidence_sentences: int = 8         # numbered sentences [1]…[n] at most
     evidence_per_unit: int = 3          # … at most this many from one unit
-    answer_sentences: int = 4           # the prompt asks for at most this many sentences
     local_threads: int = 2              # llama.cpp threads (prefill and generation); this machine has 2 cores
     local_ctx: int = 2048               # llama.cpp context (tokens): fixed prefix + evidence + answer fit
     local_batch: int = 512              # llama.cpp logical and physical batch for prefill (tokens)
