@@ -21,7 +21,9 @@ from chat.compose.figures import FigureAnswerer
 from chat.compose.router import ShapeRouter
 from chat.compose.shapes import ShapeComposer
 from chat.compose.structure import StructureComposer, structure_facts
-from chat.compose.verify import verify, verify_cited
+from chat.compose.completion import complete
+from chat.compose.paraphrase import verify_cited
+from chat.compose.verify import verify
 from chat.inputs import Prepared, QuestionError, prepare_question
 from chat.retrieval.evidence import Evidence, EvidenceJudge, TermStats
 from chat.retrieval.retrieve import HybridRetriever, Retrieval
@@ -262,7 +264,8 @@ class Assistant:
 
         Whether the plan answers was decided on the evidence before the model was asked; a model that
         says "未涉及" here declines. Each sentence is checked against the evidence sentences it cites
-        (verify_cited, the same for every backend); only a failing sentence is dropped, and the drop is noted."""
+        (verify_cited, the same for every backend); only a failing sentence is dropped, and the drop is noted.
+        The extractive answer's lines the model left out follow its text verbatim (chat/compose/completion.py)."""
         llm = self.settings.llm
         if "未涉及" in text and len(text) < llm.declined_max_chars:
             turn.fallback = "declined"
@@ -276,7 +279,9 @@ class Assistant:
         turn.model_answered = True
         failed = sum(1 for d in checked.dropped if d.reason != "cited number not among the evidence")
         notices = [LLM_DROPPED.format(n=failed)] if failed else []
-        units = list({id(e.unit): e.unit for e in turn.evidence_sentences}.values())
+        allowed = turn.allowed | {u.label: u for u in extractive.units}
+        checked = complete(checked, extractive.text, allowed, llm, self.settings.verify)
+        units = list({id(u): u for u in [e.unit for e in turn.evidence_sentences] + extractive.units}.values())
         return Draft(checked.text, units, route=turn.query.shape.value, notices=notices, verified=checked)
 
     @staticmethod

@@ -8,7 +8,8 @@ in a running app) and once extractively. Printed: time to the model's first word
 delta after its status note, from the question) and to the whole answer, p50/p95; the share of questions
 whose answer is the model's own text (kept), of those routed to the model and of all; the fallbacks by
 code; the share of model sentences kept; and fact recall, quotes verbatim and numbers backed against the
-extractive answers on the same questions (eval.metrics).
+extractive answers on the same questions (eval.metrics), and the fact recall of the model's own lines alone
+(without the extractive lines it left out, which follow them: chat/compose/completion.py).
 """
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ import statistics
 import time
 from collections import Counter
 from pathlib import Path
+
+from chat.compose.completion import LEFT_OUT_HEADING
 
 from .metrics import Question, answer_scores
 
@@ -80,6 +83,7 @@ def run_model_bench(assistant, backend: str, out: Path | None = None) -> int:
             extractive = assistant.ask(q.question, backend="extractive").to_json()
             row = {"id": q.id, "type": q.type, "first_s": first, "total_s": total, "pred": pred,
                    "ours": answer_scores(q, pred, units, assistant.facts),
+                   "model_text": answer_scores(q, pred | {"answer": model_text(pred["answer"])}, units, assistant.facts),
                    "extractive": answer_scores(q, extractive, units, assistant.facts)}
             rows.append(row)
             print(f"{q.id} {q.type:<8} first {first if first is None else round(first, 1)!s:>5} s  total "
@@ -95,13 +99,19 @@ def run_model_bench(assistant, backend: str, out: Path | None = None) -> int:
     return 0
 
 
+def model_text(answer: str) -> str:
+    """The model's own part of an answer: what precedes the extractive lines it left out
+    (chat/compose/completion.py)."""
+    return answer.split(LEFT_OUT_HEADING, 1)[0]
+
+
 def print_summary(rows: list[dict], backend: str) -> None:
     """The figures of a model bench run (see the module docstring)."""
     routed = [r for r in rows if r["first_s"] is not None or r["pred"]["fallback"]]
     kept = [r for r in rows if r["pred"]["backend"] == backend]
     firsts = [r["first_s"] for r in rows if r["first_s"] is not None]
     totals = [r["total_s"] for r in routed]
-    written = sum(len(KEPT_SENTENCE_RE.findall(r["pred"]["answer"])) for r in kept)
+    written = sum(len(KEPT_SENTENCE_RE.findall(model_text(r["pred"]["answer"]))) for r in kept)
     failed = sum(1 for r in routed for d in r["pred"]["dropped"] if d["reason"] != "cited number not among the evidence")
     mean = lambda key, who, pool: statistics.fmean(r[who][key] for r in pool if key in r[who])  # noqa: E731
     print(f"\n=== model bench: {backend}, {len(rows)} fixed open-shape blind questions ===")
@@ -118,3 +128,6 @@ def print_summary(rows: list[dict], backend: str) -> None:
         if pool:
             print(f"{name:<12} fact recall {mean('fact_recall', 'ours', pool):.3f} (extractive {mean('fact_recall', 'extractive', pool):.3f})"
                   f"   quotes verbatim {mean('quotes_verbatim', 'ours', pool):.2f}   numbers backed {mean('numbers_backed', 'ours', pool):.2f}")
+    if kept:
+        print(f"model-kept   fact recall of the model's own lines alone (before {LEFT_OUT_HEADING}): "
+              f"{mean('fact_recall', 'model_text', kept):.3f}")

@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-from chat.compose.verify import content_overlap, paraphrase_failure
+from chat.compose.paraphrase import content_overlap, paraphrase_failure
 from config import SETTINGS
 from ingest.text.normalize import normalize
 

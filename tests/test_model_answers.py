@@ -8,7 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from chat.compose.verify import paraphrase_failure, split_cited, verify_cited
+from chat.compose.completion import LEFT_OUT_HEADING, complete
+from chat.compose.paraphrase import paraphrase_failure, split_cited, verify_cited
 from chat.inputs import prepare_question
 from chat.models.cited import cited_messages, prompt_tokens, select_evidence
 from chat.models.llm import ENV_BASE_URL, ENV_MODEL, LLMError, LLMSettings, get_backend
@@ -90,6 +91,19 @@ def test_an_aim_told_as_a_certainty_is_dropped(units):
     checked = verify_cited("- 黔万高铁建成通车。[1]\n- 力争开工建设黔万高铁。[1]", ev)
     assert checked.text == "力争开工建设黔万高铁。〔第18条〕"
     assert [d.reason for d in checked.dropped] == ["an aim stated as a certainty: the cited sentence says 力争"]
+
+
+def test_the_extractive_lines_the_model_left_out_follow_its_text_verbatim(units):
+    covered = "健全婴幼儿照护服务体系,稳步增加普惠托育服务供给,探索在义务教育阶段有条件的学校开展校内托管服务。"
+    other = "落实生育津补贴、弹性假期等生育政策和激励措施,提升优生优育服务水平,营造生育友好氛围,积极创建儿童友好型城市。"
+    checked = verify_cited("- 黔江将稳步增加普惠托育服务供给，探索有条件的学校开展校内托管服务。[1]",
+                           evidence(units, ("15", covered)))
+    extractive = f"建议中的相关内容如下（按条文列出）：\n第15条（促进人口高质量发展）：\n- {covered}〔第15条〕\n- {other}〔第15条〕"
+    done = complete(checked, extractive, {"第15条": units["15"]}, SETTINGS.llm, SETTINGS.verify)
+    assert done.text.splitlines() == ["黔江将稳步增加普惠托育服务供给，探索有条件的学校开展校内托管服务。〔第15条〕",
+                                      LEFT_OUT_HEADING, f"- {other}〔第15条〕"]
+    assert [c.quote for c in done.citations] == [covered, other]
+    assert complete(checked, f"- {covered}〔第15条〕", {"第15条": units["15"]}, SETTINGS.llm, SETTINGS.verify) is checked
 
 
 def test_split_cited_reads_numbers_after_the_full_stop_and_drops_bullets():

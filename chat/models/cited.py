@@ -8,7 +8,7 @@ The model is given the candidate sentences the extractive composer weighs
 tiktoken tokens (``ingest.chunk.count_tokens``). The system message (``prompts/cited_system.txt``) never
 changes, so llama.cpp's prompt cache reuses it from one question to the next; only the user message
 (``prompts/cited_user.txt``: the numbered sentences and the question) is read anew. The model answers in
-short sentences ending with the numbers they rest on; :func:`chat.compose.verify.verify_cited` checks each
+short sentences ending with the numbers they rest on; :func:`chat.compose.paraphrase.verify_cited` checks each
 sentence against the sentences it cites, and those sentences, verbatim, are the answer's quotes.
 """
 from __future__ import annotations
