@@ -312,6 +312,29 @@ class EncoderSettings:
 
 
 @dataclass(frozen=True)
+class DomainTuningSettings:
+    """Fine-tuning of the e5 model on synthetic question → evidence pairs (ingest/domain_tuning.py): trained
+    once on first use when ``enabled``, cached under ``cache_root/models/`` in a folder keyed by everything
+    below, the base model's manifest, the data file and the library versions. ``enabled`` makes the index
+    (passages) and the ONNX query encoder use the tuned folder; if training fails the base model serves."""
+
+    enabled: bool = False               # off until measured (see the module's docstring for the figures)
+    data_file: Path = PROJECT_ROOT / "ingest" / "data" / "synthetic_questions.jsonl"
+    passage: str = "sentence"           # what a question is paired with: "sentence" (the indexed passage holding
+                                        # the evidence, as the dense index embeds it), "evidence" (the span), "unit"
+    epochs: int = 2
+    learning_rate: float = 5e-5
+    warmup_ratio: float = 0.1           # share of the steps with a linear learning-rate warm-up (then linear decay)
+    batch_size: int = 32                # pairs per step; in-batch negatives come from other articles only
+    max_seq_length: int = 128           # tokens while training (indexed passages ≤ 132, questions ≤ 35)
+    scale: float = 100.0                # MultipleNegativesRankingLoss similarity scale: 1/temperature 0.01, as e5 was trained
+    freeze_word_embeddings: bool = True  # the 250k × 384 token table (96M of 118M weights) stays as it is
+    held_out_per_article: int = 2       # questions per article kept out of training, scored after each epoch
+    seed: int = 13
+    threads: int = 2                    # torch threads while training (part of the key: sums may differ)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every stage's settings; ``Assistant(retriever, settings)`` passes each stage its own part."""
 
@@ -330,6 +353,7 @@ class Settings:
     study: StudySettings = field(default_factory=StudySettings)
     readers: ReaderSettings = field(default_factory=ReaderSettings)
     encoder: EncoderSettings = field(default_factory=EncoderSettings)
+    tuning: DomainTuningSettings = field(default_factory=DomainTuningSettings)
 
 
 SETTINGS = Settings()
