@@ -1,17 +1,17 @@
 """The e5 model fine-tuned on the plan's own wording: synthetic question → evidence pairs.
 
 ``ingest/data/synthetic_questions.jsonl`` holds questions in everyday voices, each with a verbatim evidence
-span of its article (``ingest/data/synthetic_questions.md`` says how they were written). Each question
-("query: …") is paired with a passage ("passage: …", ``DomainTuningSettings.passage``) and the base model
-folder of ``ingest/embedding_model.py`` is trained with sentence-transformers' MultipleNegativesRankingLoss
-(in-batch negatives, never two questions of one article in a batch), deterministically (fixed seed, fixed
-thread count, batches in a seeded order). ``held_out_per_article`` questions per article are kept out and
-scored after each epoch (dense-only hit@1 over the indexed passages), recorded in the folder's manifest.
+span of its article (``synthetic_questions.md`` says how they were written). Each question ("query: …") is
+paired with a passage ("passage: …", ``DomainTuningSettings.passage``) and the base folder of
+``ingest/embedding_model.py`` is trained with sentence-transformers' MultipleNegativesRankingLoss (no two
+questions of one article in a batch), deterministically (seed, thread count, seeded batch order).
+``held_out_per_article`` questions per article are kept out and scored after each epoch (dense-only hit@1
+over the indexed passages); the folder's manifest records it.
 
 The folder, ``cache_root/models/multilingual-e5-small-q4-tuned-<key>/``, is keyed by a hash of the base
-model's manifest, the data file's sha256, the settings, and the torch / transformers / sentence-transformers
-versions; it is built in a temporary sibling and renamed into place (``embedding_model.build_once``). The
-plan text is not in the key: a changed text only moves which sentence holds an evidence span.
+model's manifest, the data file's sha256, the settings and the torch / transformers / sentence-transformers
+versions, built in a temporary sibling and renamed into place (``embedding_model.build_once``). The plan
+text is not in the key: a changed text only moves which sentence holds an evidence span.
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ import importlib.metadata
 import json
 import pathlib
 import random
+import shutil
 import sys
 import time
 from dataclasses import dataclass
@@ -201,8 +202,6 @@ def train(base: pathlib.Path, out: pathlib.Path, units: list[Unit], settings: Se
 def _save(model: Any, base: pathlib.Path, out: pathlib.Path) -> None:
     """Write the trained weights into ``out`` beside the base folder's own files (tokenizer, configs): a
     re-saved tokenizer.json would carry the training's truncation and padding into the ONNX export."""
-    import shutil
-
     from safetensors.torch import save_file
 
     for path in base.rglob("*"):
@@ -239,6 +238,8 @@ def ensure_tuned(settings: Settings, progress: bool = True) -> pathlib.Path:
             return False
 
     def build(tmp: pathlib.Path) -> dict[str, Any]:
+        for stale in folder.parent.glob(_PREFIX + "*"):     # other settings' folders and exports (~1 GB each)
+            shutil.rmtree(stale, ignore_errors=True)
         if progress:
             print("[embedder] fine-tuning the e5 model on the synthetic questions (once) …", file=sys.stderr,
                   flush=True)
