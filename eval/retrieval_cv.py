@@ -25,6 +25,7 @@ DEV_SET = Path(__file__).with_name("dev.jsonl")
 WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5)
 CANDIDATES = {
     "config.py as is": {},
+    "dense weight": {"dense_weight": (0.3, 0.4, 0.5, 0.6, 0.7)},   # refitted when the model changes (DomainTuningSettings)
     "pseudo-relevance feedback": {"prf_weight": WEIGHTS},
     "sentence-level BM25": {"sentence_weight": (0.0, 0.1, 0.2, 0.3)},
     "feedback + sentence": {"prf_weight": WEIGHTS, "sentence_weight": (0.0, 0.1, 0.2, 0.3)},

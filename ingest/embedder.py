@@ -21,15 +21,16 @@ from .embedding_model import MODEL_ID, load_model
 
 
 class E5Embeddings(Embeddings):
-    """multilingual-e5-small with its ``query: `` / ``passage: `` prompts, vectors L2-normalised.
-    ``query_encoder`` describes what encodes queries (the index manifest records it)."""
-
-    model_id = MODEL_ID
+    """multilingual-e5-small with its ``query: `` / ``passage: `` prompts, vectors L2-normalised: the base
+    model, or the folder ``model_folder`` named ``model_id`` (a fine-tuned one: ingest/domain_tuning.py
+    ``encoder_model``). ``query_encoder`` describes what encodes queries (the index manifest records it)."""
 
     def __init__(self, cache_root: Path, progress: bool = True, threads: int | None = None,
-                 settings: EncoderSettings | None = None):
+                 settings: EncoderSettings | None = None, model_folder: Path | None = None,
+                 model_id: str = MODEL_ID):
         self.settings = settings or EncoderSettings()
         self.cache_root, self.progress = Path(cache_root), progress
+        self.model_folder, self.model_id = model_folder, model_id
         self.threads = threads or self.settings.threads
         self._model = None
         self._model_lock = threading.Lock()
@@ -38,16 +39,16 @@ class E5Embeddings(Embeddings):
             try:
                 from .onnx_encoder import OnnxEncoder, describe, ensure_onnx
 
-                folder = ensure_onnx(self.cache_root, self.settings, progress)
+                folder = ensure_onnx(self.cache_root, self.settings, progress, model_folder, model_id)
                 self._onnx = OnnxEncoder(folder, self.settings)
-                self.query_encoder = describe(folder, self._onnx)
+                self.query_encoder = describe(folder, self._onnx, model_id)
             except Exception as exc:  # noqa: BLE001 - any failure of the export means: use torch, and say so
                 print(f"[embedder] the ONNX query encoder is not available ({type(exc).__name__}: {exc}); "
                       "queries go through sentence-transformers on torch", file=sys.stderr, flush=True)
         if self._onnx is None:
             self._sentence_transformer()
             self.query_encoder = {"backend": "sentence-transformers "
-                                  + importlib.metadata.version("sentence-transformers"), "model_id": MODEL_ID}
+                                  + importlib.metadata.version("sentence-transformers"), "model_id": model_id}
 
     def _sentence_transformer(self):
         """The sentence-transformers model (torch), loaded once on first use."""
@@ -56,7 +57,7 @@ class E5Embeddings(Embeddings):
                 import torch
 
                 torch.set_num_threads(self.threads)
-                self._model = load_model(self.cache_root, progress=self.progress)
+                self._model = load_model(self.cache_root, progress=self.progress, folder=self.model_folder)
             return self._model
 
     def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:

@@ -277,12 +277,13 @@ def ensure_model(cache_root: pathlib.Path, progress: bool = True) -> pathlib.Pat
     return build_once(folder, lambda: _manifest_ok(folder, sources), build)
 
 
-def load_model(cache_root: pathlib.Path, progress: bool = True) -> SentenceTransformer:
-    """Ensure the folder exists and load it offline on CPU."""
+def load_model(cache_root: pathlib.Path, progress: bool = True,
+               folder: pathlib.Path | None = None) -> SentenceTransformer:
+    """Ensure the base folder exists and load it (or ``folder``, e.g. a fine-tuned one) offline on CPU."""
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
 
-    folder = ensure_model(cache_root, progress)
+    folder = folder or ensure_model(cache_root, progress)
     hf_logging.disable_progress_bar()            # "Loading weights" bars on every start are noise
     return SentenceTransformer(str(folder), device="cpu")
 

@@ -29,6 +29,7 @@ from config import SETTINGS, Settings
 
 from .bm25 import BM25
 from .chunk import dense_text, passages_of, with_token_counts
+from .domain_tuning import encoder_model, planned_model_id
 from .embedding_cache import EmbeddingCache
 from .embedding_model import MODEL_ID
 from .lexical import LexicalAnalyzer, quoted_terms
@@ -82,7 +83,7 @@ def expected_manifest(settings: Settings = SETTINGS) -> dict:
     lexicon = hashlib.sha256(b"".join(
         (paths.lexicon_dir / f).read_bytes() for f in ("userdict.txt", "query_stopwords.txt")
     )).hexdigest()[:16]
-    return {"format": INDEX_FORMAT, "sources": sources, "model_id": MODEL_ID,
+    return {"format": INDEX_FORMAT, "sources": sources, "model_id": planned_model_id(settings),
             "chunker": settings.chunk.version, "lexicon": lexicon,
             "bm25": [settings.retrieval.bm25_k1, settings.retrieval.bm25_b]}
 
@@ -144,7 +145,9 @@ def build_index(settings: Settings = SETTINGS, embedder=None,
     analyzer = LexicalAnalyzer(paths.lexicon_dir, set(terms))
     bm25 = BM25.fit([analyzer.doc_tokens(u.search_text) for u in units],
                     settings.retrieval.bm25_k1, settings.retrieval.bm25_b)
-    cache = EmbeddingCache(paths.cache_root, MODEL_ID)
+    model_folder, model_id = ((None, getattr(embedder, "model_id", MODEL_ID)) if embedder is not None
+                              else encoder_model(settings))
+    cache = EmbeddingCache(paths.cache_root, model_id)   # base and tuned vectors never mix
     texts = [dense_text(units[p.unit], p) for p in passages]
     _log(f"embedding {len(passages)} passages of {len(units)} units "
          f"({sum(1 for t in set(texts) if not cache.has(t))} not cached) …")
@@ -157,7 +160,8 @@ def build_index(settings: Settings = SETTINGS, embedder=None,
         if embedder is not None:
             return embedder
         if not made:
-            made.append(E5Embeddings(paths.cache_root, settings=settings.encoder))
+            made.append(E5Embeddings(paths.cache_root, settings=settings.encoder, model_folder=model_folder,
+                                     model_id=model_id))
         return made[0]
 
     vectors = cache.encode(texts, lambda batch: the_embedder().encode_passages(batch, progress=True))
@@ -176,7 +180,7 @@ def build_index(settings: Settings = SETTINGS, embedder=None,
         _write_json(tmp / "bm25.json", bm25.to_dict())
         store.save(tmp / "vectors.faiss")
         manifest = snapshot | {
-            "created": time.strftime("%Y-%m-%dT%H:%M:%S"), "units": len(units),
+            "model_id": model_id, "created": time.strftime("%Y-%m-%dT%H:%M:%S"), "units": len(units),
             "passages": len(passages), "faiss": store.kind, "dim": int(vectors.shape[1]),
             "query_encoder": query_encoder,
             "skipped": [asdict(s) for s in skipped],
@@ -233,6 +237,8 @@ def load_index(settings: Settings = SETTINGS, embedder=None, rebuild: bool = Tru
         raise IndexBuildError(f"cannot read the knowledge base: {exc}") from exc
     if embedder is not None and hasattr(embedder, "query_encoder"):
         expected["query_encoder"] = embedder.query_encoder   # an index records the encoder that serves it
+    if embedder is not None and hasattr(embedder, "model_id"):
+        expected["model_id"] = embedder.model_id             # … and the model (base, or tuned: never mixed)
     reason = "no index yet"
     if current.exists():
         try:

@@ -30,7 +30,7 @@ import numpy as np
 
 from config import EncoderSettings
 
-from .embedding_model import MODEL_ID, PROBES, build_once, ensure_model, model_dir
+from .embedding_model import MODEL_ID, PROBES, build_once, ensure_model
 
 EXPORTER_VERSION = "2"                  # 2: token table outside the graph
 _FOLDER = "multilingual-e5-small-q4-onnx"
@@ -40,16 +40,19 @@ KNOWN = PROBES + tuple(("query", q) for q in (
     "看病难怎么解决", "第7条讲了什么", "哪些条提到乡村振兴", "渝湘高铁什么时候建成"))
 
 
-def onnx_dir(cache_root: pathlib.Path) -> pathlib.Path:
-    """Where the exported encoder lives under ``cache_root``."""
+def onnx_dir(cache_root: pathlib.Path, model_folder: pathlib.Path | None = None) -> pathlib.Path:
+    """Where the exported encoder lives under ``cache_root``; the export of another model folder (a
+    fine-tuned one, ingest/domain_tuning.py) lives beside it as ``<folder name>-onnx``, so none mix."""
+    if model_folder is not None:
+        return model_folder.parent / f"{model_folder.name}-onnx"
     return pathlib.Path(cache_root) / "models" / _FOLDER
 
 
-def _sources(model_folder: pathlib.Path, settings: EncoderSettings) -> dict[str, Any]:
+def _sources(model_folder: pathlib.Path, settings: EncoderSettings, model_id: str = MODEL_ID) -> dict[str, Any]:
     """Identity of an export: the model folder's manifest, exporter, opset, truncation, torch version."""
     with (model_folder / "manifest.json").open("rb") as handle:
         model_manifest = hashlib.file_digest(handle, "sha256").hexdigest()
-    return {"model_id": MODEL_ID, "model_manifest_sha256": model_manifest, "exporter_version": EXPORTER_VERSION,
+    return {"model_id": model_id, "model_manifest_sha256": model_manifest, "exporter_version": EXPORTER_VERSION,
             "opset": settings.onnx_opset, "max_tokens": settings.max_tokens,
             "torch": importlib.metadata.version("torch")}
 
@@ -164,10 +167,13 @@ def _manifest(folder: pathlib.Path) -> dict[str, Any]:
         return {}
 
 
-def ensure_onnx(cache_root: pathlib.Path, settings: EncoderSettings, progress: bool = True) -> pathlib.Path:
-    """Export and verify the encoder unless a matching verified export exists; return its folder."""
-    model_folder = ensure_model(cache_root, progress)
-    folder, sources = onnx_dir(cache_root), _sources(model_dir(cache_root), settings)
+def ensure_onnx(cache_root: pathlib.Path, settings: EncoderSettings, progress: bool = True,
+                model_folder: pathlib.Path | None = None, model_id: str = MODEL_ID) -> pathlib.Path:
+    """Export and verify the encoder of the base model (or of ``model_folder``, named ``model_id``) unless a
+    matching verified export exists; return its folder."""
+    folder = onnx_dir(cache_root, model_folder)
+    model_folder = model_folder or ensure_model(cache_root, progress)
+    sources = _sources(model_folder, settings, model_id)
 
     def fresh() -> bool:
         manifest = _manifest(folder)
@@ -191,9 +197,9 @@ def ensure_onnx(cache_root: pathlib.Path, settings: EncoderSettings, progress: b
     return build_once(folder, fresh, build)
 
 
-def describe(folder: pathlib.Path, encoder: OnnxEncoder) -> dict[str, Any]:
-    """What the index manifest records of this query encoder: runtime, file, its sha256, verification."""
+def describe(folder: pathlib.Path, encoder: OnnxEncoder, model_id: str = MODEL_ID) -> dict[str, Any]:
+    """What the index manifest records of this query encoder: runtime, model, file, its sha256, verification."""
     manifest = _manifest(folder)
-    return {"backend": "onnxruntime " + importlib.metadata.version("onnxruntime"), "model_id": MODEL_ID,
+    return {"backend": "onnxruntime " + importlib.metadata.version("onnxruntime"), "model_id": model_id,
             "file": encoder.model_file, "sha256": manifest.get("sha256", {}).get("model.onnx", "")[:16],
             "min_cosine": manifest.get("verification", {}).get("min_cosine")}

@@ -80,9 +80,12 @@ class HybridRetriever:
     def from_settings(cls, settings: Settings = SETTINGS) -> "HybridRetriever":
         """A retriever over the index at ``settings.paths`` with the cached e5 embedder (the index is
         built if stale)."""
+        from ingest.domain_tuning import encoder_model
         from ingest.embedder import E5Embeddings
 
-        embedder = E5Embeddings(settings.paths.cache_root, settings=settings.encoder)
+        folder, model_id = encoder_model(settings)   # the base e5, or the fine-tuned one when switched on
+        embedder = E5Embeddings(settings.paths.cache_root, settings=settings.encoder, model_folder=folder,
+                                model_id=model_id)
         return cls(load_index(settings, embedder), embedder, settings)
 
     def search(self, question: str, k: int | None = None, doc_id: str | None = None,
