@@ -242,8 +242,10 @@ class LLMSettings:
     connect_timeout_s: float = 2.0      # a host that does not answer SYN; refused connections fail at once
     declined_max_chars: int = 40        # a model text saying 建议原文未涉及 that is this short declines
     min_kept_chars: int = 10            # verified model text shorter than this is no answer (an echoed heading)
-    covered_min: float = 0.5            # an extractive line with less of its bigrams in the model's text is added
-                                        # after it, verbatim (chat/compose/completion.py)
+    covered_min: float = 0.6            # an extractive line with less of its bigrams in the model's text is added
+                                        # after it, verbatim (chat/compose/completion.py). Chosen on 71 kept dev answers:
+                                        # fact recall 0.880 / 0.937 / 0.944 at 0.3 / 0.5 / 0.6 (extractive 0.944), 3.4
+                                        # lines added on average either way
 
     @property
     def timeout_s(self) -> float:
