@@ -37,9 +37,9 @@ from ingest.lexical import read_word_list
 from ingest.text.refs import MARKER_RE, normalize_markers
 
 LLM_SHAPES = (Shape.GENERAL, Shape.LIST, Shape.LOCATE, Shape.EXPLAIN, Shape.YESNO)
-LLM_FAILED = "{reason}，以下为原文摘录回答。"
-LLM_UNVERIFIED = "模型所写的句子都未能在所引原文中核实，以下为原文摘录回答。"
-LLM_NOT_FOUND = "模型认为所给原文句子没有回答这个问题，以下为原文摘录回答。"
+LLM_FAILED = "{reason}，本回答改为原文摘录。"
+LLM_UNVERIFIED = "模型所写的句子都未能在所引原文中核实，本回答改为原文摘录。"
+LLM_NOT_FOUND = "模型认为所给原文句子没有回答这个问题，本回答改为原文摘录。"
 LLM_DROPPED = "模型所写的{n}句话未能在所引原文中核实，已删除。"
 LLM_WAIT = "{name}正在阅读{n}句原文，预计约{first:.0f}秒后开始出字、约{total:.0f}秒写完，写完后逐句核验。"
 LLM_WAIT_REMOTE = "{name}正在阅读{n}句原文，写完后逐句核验。"

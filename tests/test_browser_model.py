@@ -40,6 +40,6 @@ def test_streamed_model_answer_with_citation_chips(browser, llama_server, tmp_pa
         assert answer.locator(".cite-chip").count() >= 1
         meta = answer.locator(".answer-meta").inner_text()
         notices = " ".join(answer.locator(".notices li").all_inner_texts())
-        assert "接口" in meta or "以下为原文摘录回答" in notices     # the model's text, or why not, in Chinese
+        assert "接口" in meta or "本回答改为原文摘录" in notices     # the model's text, or why not, in Chinese
         answer.locator(".cite-chip").first.click()
         page.locator("#evidence mark").first.wait_for()

@@ -106,6 +106,15 @@ def test_the_extractive_lines_the_model_left_out_follow_its_text_verbatim(units)
     assert complete(checked, f"- {covered}〔第15条〕", {"第15条": units["15"]}, SETTINGS.llm, SETTINGS.verify) is checked
 
 
+def test_a_sentence_citing_the_wrong_number_is_cited_to_the_sentence_that_backs_it(units):
+    rail = ("围绕构建“四高六铁”铁路网,力争建成投用黔江至吉首高速铁路,力争开工建设黔万高铁,加快推进黔张常高铁、黔恩铁路、"
+            "黔遵铁路、广忠黔铁路等项目前期工作,推动铁路网由“丁”字型逐步向“米”字型转变。")
+    ev = evidence(units, ("18", rail), ("21", "共同推进渝湘高铁(黔江至吉首段)等跨区域重大交通项目建设。"))
+    checked = verify_cited("- 黔万高铁力争开工建设。[2]\n- 黔江至吉首高速铁路力争建成投用。[1]", ev)
+    assert checked.text.splitlines() == ["黔万高铁力争开工建设。〔第18条〕", "黔江至吉首高速铁路力争建成投用。〔第18条〕"]
+    assert [c.label for c in checked.citations] == ["第18条"]
+
+
 def test_split_cited_reads_numbers_after_the_full_stop_and_drops_bullets():
     got = split_cited("1. 发展低空经济。[1][3]\n- 第26条：打造零工驿站[2,4]。")
     assert [(s.text, s.numbers) for s in got] == [("发展低空经济。", (1, 3)), ("打造零工驿站。", (2, 4))]

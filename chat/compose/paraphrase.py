@@ -167,6 +167,14 @@ def paraphrase_failure(text: str, sources: list[str], settings: VerifySettings =
     return None
 
 
+def bigram_share(text: str, evidence: list) -> float:
+    """Share of a sentence's character bigrams found in these evidence sentences (how closely they back it:
+    "黔万高铁力争开工建设" is backed by "力争开工建设黔万高铁", not by "共同推进渝湘高铁…项目建设")."""
+    pieces = bigrams(normalize(text))
+    joined = normalize("\n".join(e.text for e in evidence))
+    return sum(1 for b in pieces if b in joined) / len(pieces) if pieces else 0.0
+
+
 def attribute(text: str, evidence: list, settings: VerifySettings = SETTINGS.verify, question: str = "") -> list:
     """The evidence an uncited model sentence rests on, when it passes as a faithful paraphrase of it: the
     one sentence it overlaps most, else the two it overlaps most together; [] when neither passes."""
@@ -184,8 +192,8 @@ def verify_cited(text: str, evidence: list, settings: VerifySettings = SETTINGS.
     ``.text``, the verbatim sentence numbered k). A sentence is kept when it is a faithful paraphrase
     (:func:`paraphrase_failure`) of the sentences it cites, or, citing none, of the evidence it is attributed
     to (:func:`attribute`, held to the same check; so is a sentence whose numbers point at the wrong
-    evidence); a last sentence cut off by the length limit and a question (an echo of the user's) are
-    dropped. A kept sentence is
+    evidence, and one whose numbers pass but another sentence backs it more closely, by bigrams); a last
+    sentence cut off by the length limit and a question (an echo of the user's) are dropped. A kept sentence is
     rewritten with the cited units' markers (〔第9条〕) and its cited sentences become the citations.
     Only a failing sentence is dropped, with its reason."""
     kept: dict[int, list[str]] = {}
@@ -212,6 +220,9 @@ def verify_cited(text: str, evidence: list, settings: VerifySettings = SETTINGS.
         failure = paraphrase_failure(sentence.text, [e.text for e in cited], settings, question)
         if failure and (found := attribute(sentence.text, evidence, settings, question)):
             cited, failure = found, None      # a wrong number: the sentences that do back it are cited
+        elif not failure and (found := attribute(sentence.text, evidence, settings, question)) \
+                and bigram_share(sentence.text, found) > bigram_share(sentence.text, cited):
+            cited = found                     # a number that passes, but another sentence backs it better
         if failure:
             dropped.append(Dropped(sentence.text, failure))
             continue
