@@ -62,6 +62,13 @@ def bigrams(text: str) -> list[str]:
     return [run[i : i + 2] for run in CJK_RUN_RE.findall(text) for i in range(len(run) - 1)]
 
 
+def bigram_share(text: str, within: str) -> float:
+    """Share of ``text``'s CJK bigrams (:func:`bigrams`) that occur in ``within``; 1.0 when ``text`` has none
+    (nothing in it to find). Callers normalise both."""
+    pieces = bigrams(text)
+    return sum(1 for b in pieces if b in within) / len(pieces) if pieces else 1.0
+
+
 class LexicalAnalyzer:
     """Tokenises documents and questions for BM25 with the plan's own vocabulary."""
 

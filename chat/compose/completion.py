@@ -13,7 +13,7 @@ import re
 
 from chat.compose.verify import Verified, verify
 from config import LLMSettings, VerifySettings
-from ingest.lexical import bigrams
+from ingest.lexical import bigram_share
 from ingest.text.normalize import normalize
 from ingest.text.refs import MARKER_RE
 from ingest.units import Unit
@@ -30,8 +30,7 @@ def left_out(model_text: str, extractive_text: str, covered_min: float) -> list[
     for line in extractive_text.splitlines():
         if not (m := QUOTED_LINE_RE.match(line)):
             continue
-        pieces = bigrams(normalize(MARKER_RE.sub("", m.group(1))))
-        if pieces and sum(1 for b in pieces if b in said) / len(pieces) < covered_min:
+        if bigram_share(normalize(MARKER_RE.sub("", m.group(1))), said) < covered_min:
             out.append(f"- {m.group(1)}")
     return out
 

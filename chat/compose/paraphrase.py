@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from chat.answer import Citation, Dropped
 from chat.compose.verify import Verified, numbers_in
 from config import SETTINGS, VerifySettings
-from ingest.lexical import bigrams
+from ingest.lexical import bigram_share, bigrams
 from ingest.text.normalize import normalize
 
 CITED_NUMBERS_RE = re.compile(r"\s*[\[［【]\s*(\d{1,2}(?:\s*[,，、]\s*\d{1,2})*)\s*[\]］】]")
@@ -96,10 +96,12 @@ def content_words(text: str, settings: VerifySettings) -> list[str]:
 def content_overlap(text: str, sources: str, settings: VerifySettings) -> float:
     """Share of a sentence's content words (:func:`content_words`) found in ``sources``; 1.0 for a sentence
     without content words."""
-    words = content_words(text, settings)
-    if not words:
-        return 1.0
-    return sum(1 for w in words if w in sources) / len(words)
+    return word_share(content_words(text, settings), sources)
+
+
+def word_share(words: list[str], sources: str) -> float:
+    """Share of ``words`` found in ``sources``; 1.0 for no words."""
+    return sum(1 for w in words if w in sources) / len(words) if words else 1.0
 
 
 def name_backed(name: str, sources: str, gap: int = 2) -> bool:
@@ -116,11 +118,12 @@ def name_backed(name: str, sources: str, gap: int = 2) -> bool:
     return re.search(skip.join(map(re.escape, jieba.lcut(name))), sources) is not None
 
 
-def adds_content(text: str, sources: str, question: str, settings: VerifySettings) -> bool:
-    """Whether a sentence says something of its sources that the question did not: a content word or a
-    quoted formulation found in ``sources`` but not in ``question`` (both normalised)."""
+def adds_content(text: str, words: list[str], sources: str, question: str) -> bool:
+    """Whether a sentence (``words``: its content words) says something of its sources that the question
+    did not: a content word or a quoted formulation found in ``sources`` but not in ``question`` (both
+    normalised)."""
     quoted = [next(g for g in m.groups() if g) for m in QUOTED_RE.finditer(normalize(text))]
-    return any(w in sources and w not in question for w in content_words(text, settings) + quoted)
+    return any(w in sources and w not in question for w in words + quoted)
 
 
 def dropped_aim(text: str, sources: str, settings: VerifySettings) -> str | None:
@@ -143,9 +146,8 @@ def paraphrase_failure(text: str, sources: list[str], settings: VerifySettings =
                        question: str = "") -> str | None:
     """Why ``text`` is not a faithful paraphrase of ``sources`` (None when it is): a number, name or quoted
     formulation they do not contain, an aim (力争 …) told as a certainty, a guess (可能, 也许 …) they do not
-    make, too little of its content in
-    them, or — given the user's ``question`` — nothing of theirs that the question did not already say (the
-    question restated as an answer: "政府会提供便宜点的房子")."""
+    make, too little of its content in them, or — given the user's ``question`` — nothing of theirs that the
+    question did not already say (the question restated as an answer: "政府会提供便宜点的房子")."""
     joined = normalize("\n".join(sources))
     squeezed = re.sub(r"\s+", "", joined)
     unbacked = [n for n in numbers_in(text) if n not in joined]
@@ -159,27 +161,26 @@ def paraphrase_failure(text: str, sources: list[str], settings: VerifySettings =
     guesses = [w for w in settings.hedge_words if w in text and w not in joined]
     if guesses:
         return f"a guess the cited sentences do not make: {', '.join(guesses)}"
-    overlap = content_overlap(text, joined, settings)
+    words = content_words(text, settings)
+    overlap = word_share(words, joined)
     if overlap < settings.paraphrase_min_overlap:
         return f"content words overlap {overlap:.2f} < {settings.paraphrase_min_overlap:g}"
-    if question and not adds_content(text, joined, normalize(question), settings):
+    if question and not adds_content(text, words, joined, normalize(question)):
         return "restates the question without the cited sentences' content"
     return None
 
 
-def bigram_share(text: str, evidence: list) -> float:
+def closeness(text: str, evidence: list) -> float:
     """Share of a sentence's character bigrams found in these evidence sentences (how closely they back it:
     "黔万高铁力争开工建设" is backed by "力争开工建设黔万高铁", not by "共同推进渝湘高铁…项目建设")."""
-    pieces = bigrams(normalize(text))
-    joined = normalize("\n".join(e.text for e in evidence))
-    return sum(1 for b in pieces if b in joined) / len(pieces) if pieces else 0.0
+    return bigram_share(normalize(text), normalize("\n".join(e.text for e in evidence)))
 
 
 def attribute(text: str, evidence: list, settings: VerifySettings = SETTINGS.verify, question: str = "") -> list:
     """The evidence an uncited model sentence rests on, when it passes as a faithful paraphrase of it: the
     one sentence it overlaps most, else the two it overlaps most together; [] when neither passes."""
-    norm = {id(e): normalize(e.text) for e in evidence}
-    ranked = sorted(evidence, key=lambda e: -content_overlap(text, norm[id(e)], settings))
+    words = content_words(text, settings)
+    ranked = sorted(evidence, key=lambda e: -word_share(words, normalize(e.text)))
     for candidate in (ranked[:1], ranked[:2]):
         if candidate and paraphrase_failure(text, [e.text for e in candidate], settings, question) is None:
             return sorted(candidate, key=lambda e: e.number)
@@ -212,17 +213,14 @@ def verify_cited(text: str, evidence: list, settings: VerifySettings = SETTINGS.
         bad = [k for k in sentence.numbers if not 1 <= k <= len(evidence)]
         if bad:
             dropped.append(Dropped(f"[{']['.join(map(str, bad))}]", "cited number not among the evidence"))
-        if not cited:
-            cited = attribute(sentence.text, evidence, settings, question)
+        found = attribute(sentence.text, evidence, settings, question)   # the evidence that backs it, if any
+        cited = cited or found
         if not cited:
             dropped.append(Dropped(sentence.text, "uncited statement"))
             continue
         failure = paraphrase_failure(sentence.text, [e.text for e in cited], settings, question)
-        if failure and (found := attribute(sentence.text, evidence, settings, question)):
-            cited, failure = found, None      # a wrong number: the sentences that do back it are cited
-        elif not failure and (found := attribute(sentence.text, evidence, settings, question)) \
-                and bigram_share(sentence.text, found) > bigram_share(sentence.text, cited):
-            cited = found                     # a number that passes, but another sentence backs it better
+        if found and (failure or closeness(sentence.text, found) > closeness(sentence.text, cited)):
+            cited, failure = found, None      # a wrong number, or one another sentence backs more closely
         if failure:
             dropped.append(Dropped(sentence.text, failure))
             continue
