@@ -30,7 +30,8 @@ def bank_signals(retriever, rows: list[cv.Row]) -> None:
     from ingest.bm25 import BM25
 
     bank = [json.loads(line) for line in BANK.read_text(encoding="utf-8").splitlines() if line.strip()]
-    unit_of = {u.ref: i for i, u in enumerate(retriever.index.units)}
+    primary = retriever.index.documents[0].doc_id          # the bank was written on the primary document
+    unit_of = {u.ref: i for i, u in enumerate(retriever.index.units) if u.doc_id == primary}
     owner = np.array([unit_of[str(b["article"])] for b in bank])
     s = retriever.settings.retrieval
     bm25 = BM25.fit([retriever.analyzer.doc_tokens(b["question"]) for b in bank], s.bm25_k1, s.bm25_b)
