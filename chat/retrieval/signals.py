@@ -143,8 +143,9 @@ class SignalMaker:
 
     def compute(self, question: str, query_vector: np.ndarray, expansions: list[str],
                 every: bool = False) -> Signals:
-        """The signals of ``question`` (``query_vector``: its e5 embedding with the expansions); synonyms
-        and feedback only when their weight is not zero, or when ``every`` (for fitting the weights)."""
+        """The signals of ``question`` (``query_vector``: its e5 embedding with the expansions); synonyms,
+        feedback, sentence and title BM25 only when their weight is not zero, or when ``every`` (for fitting
+        the weights)."""
         s, bm25 = self.settings, self.index.bm25
         q_tokens = self.analyzer.query_tokens(question)
         exp_tokens = self._tokens(expansions)
@@ -166,10 +167,12 @@ class SignalMaker:
             out.passage_scores[int(pid)] = float(score)
         arrays["dense"] = dense
         sentence = np.zeros(n_units, dtype=np.float32)
-        np.maximum.at(sentence, self.passage_unit,
-                      self.sentence_bm25.scores(q_tokens) + s.expansion_weight * self.sentence_bm25.scores(exp_tokens))
+        if s.sentence_weight or every:
+            np.maximum.at(sentence, self.passage_unit, self.sentence_bm25.scores(q_tokens)
+                          + s.expansion_weight * self.sentence_bm25.scores(exp_tokens))
         arrays["sentence"] = sentence
-        arrays["title"] = self.title_bm25.scores(q_tokens)
+        arrays["title"] = (self.title_bm25.scores(q_tokens) if s.title_weight or every
+                           else np.zeros(n_units, dtype=np.float32))
         arrays["figure"] = self.figure_match(question, expansions)
         arrays["prf"] = np.zeros(n_units, dtype=np.float32)
         if s.prf_weight or every:
