@@ -37,6 +37,10 @@ from ingest.lexical import read_word_list
 from ingest.text.refs import MARKER_RE, normalize_markers
 
 LLM_SHAPES = (Shape.GENERAL, Shape.LIST, Shape.LOCATE, Shape.EXPLAIN, Shape.YESNO)
+# drafts that already are the whole of what the plan says, which a model could only restate or overstate:
+# where a term appears (mentions), an article's text, and a term the plan names without expanding it (a
+# model asked what it means writes a definition the plan does not give)
+EXACT_ROUTES = ("mentions", "article", "unexpanded")
 LLM_FAILED = "{reason}，本回答改为原文摘录。"
 LLM_UNVERIFIED = "模型所写的句子都未能在所引原文中核实，本回答改为原文摘录。"
 LLM_NOT_FOUND = "模型认为所给原文句子没有回答这个问题，本回答改为原文摘录。"
@@ -221,13 +225,14 @@ class Assistant:
 
     # ---- LLM backends -------------------------------------------------------------------------
     def _uses_llm(self, turn: TurnState, extractive: Draft) -> bool:
-        """Only open shapes the evidence answers go to a model; lookups, figures and refusals stay exact."""
+        """Only open shapes the evidence answers go to a model; lookups, figures, refusals and the
+        :data:`EXACT_ROUTES` stay exact."""
         if turn.backend == "extractive":
             return False
         if turn.backend not in ("local", "openai"):
             raise QuestionError(f"未知的回答方式：{turn.backend}")
         return (turn.query.shape in LLM_SHAPES and turn.query.followup in ("new", "rewrite")
-                and not extractive.refused and extractive.route not in ("mentions", "article"))
+                and not extractive.refused and extractive.route not in EXACT_ROUTES)
 
     def backend(self, name: str):
         """The LLM backend of that name ("local" or "openai"), created once and shared between threads;

@@ -195,3 +195,20 @@ def test_no_tab_offers_an_unconfigured_interface(assistant, monkeypatch):
     radios = [b for b in page.blocks.values() if isinstance(b, gr.Radio) and b.label == "回答方式"]
     assert len(radios) == 2                                       # 智能问答 and 专题简报
     assert all([value for _, value in radio.choices] == ["extractive", "local"] for radio in radios)
+
+
+def test_a_term_the_plan_names_without_expanding_is_not_handed_to_a_model(assistant, monkeypatch):
+    """The model would write a definition the plan does not give; the exact answer says 原文未展开 and where
+    the term appears. No model is asked: an unconfigured interface would otherwise have failed (fallback)."""
+    from chat.pipeline import Assistant
+
+    monkeypatch.delenv(ENV_BASE_URL, raising=False)
+    monkeypatch.delenv(ENV_MODEL, raising=False)
+    events = list(Assistant(assistant.retriever, assistant.settings).stream("“区聘乡用、乡聘村用”是啥意思？", backend="openai"))
+    answer = events[-1].answer
+    assert "status" not in [e.kind for e in events]
+    assert answer.fallback is None and answer.backend == "extractive"
+    assert answer.answer.startswith("原文未展开“区聘乡用、乡聘村用”的具体含义") and "〔第12条〕" in answer.answer
+    fresh = Assistant(assistant.retriever, assistant.settings)   # the session's may hold a configured backend
+    defined = fresh.ask("“三调联动”是什么意思？", backend="openai")     # a term the plan expands: the model is asked
+    assert defined.fallback == "error"

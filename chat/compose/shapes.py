@@ -326,7 +326,7 @@ class ShapeComposer:
         lines += [f"- {s}{marker(u)}" for u, s in defining[:3]]
         lines += [f"- {s}{marker(u)}" for u, s in others[: max(0, 4 - len(lines))]]
         units = list({id(u): u for u, _ in defining + others}.values())
-        return Draft("\n".join(lines), units, refused=unexpanded, route="explain")
+        return Draft("\n".join(lines), units, refused=unexpanded, route="unexpanded" if unexpanded else "explain")
 
 
     def _from_glossary(self, entry: GlossaryEntry) -> Draft:
@@ -342,7 +342,7 @@ class ShapeComposer:
         lines += [f"- {s}{marker(u)}" for u, s in (defining + others)[:4]]
         refused = unexpanded and bool(SIMPLE_NUMBERED_RE.fullmatch(entry.term) or re.fullmatch(r"\d{3,}", entry.term))
         shown = list({id(u): u for u, _ in (defining + others)[:4]}.values())
-        return Draft("\n".join(lines), shown, refused=refused, route="explain")
+        return Draft("\n".join(lines), shown, refused=refused, route="unexpanded" if unexpanded else "explain")
 
     def _numbered(self, term: str, retrieval: Retrieval) -> Draft | None:
         """A numbered phrase (五大, 四篇大文章, 三张名片) defined by an enumeration of that many items
