@@ -188,6 +188,8 @@ class EvidenceSettings:
     min_coverage: float = 0.8           # idf-weighted share of topic words found in one unit
     min_dense: float = 0.84             # … or a dense match this close (e5 cosine of the best passage)
     min_coverage_with_dense: float = 0.0  # … with at least this coverage
+    explain_min_coverage: float = 0.0   # a term to explain needs more coverage than this (the dense match alone
+                                        # never carries it): no answerable dev/dev2 explain question is at 0
     absent_share_max: float = 0.5       # absent words carrying this share of the topic: not answerable
     yes_coverage: float = 0.9           # a yes/no answer leads with "有。" only at this topic coverage
     unknown_word_factor: float = 0.5    # weight of a word no unit contains and no list marks absent

@@ -246,3 +246,13 @@ def test_explain_questions_answer_from_the_glossary(assistant):
     answer = assistant.ask("33618是指什么？")
     assert answer.refused and answer.answer.startswith("原文未展开“33618”的具体含义")
     assert {c.ref for c in answer.citations} == {"6"}
+
+
+def test_a_term_the_documents_never_use_is_not_explained_by_closeness_in_meaning(assistant):
+    """“一区两群” (a municipal formulation) is nowhere in the plan: its cosine with definition-like sentences
+    is high (≥ min_dense), yet none of its words is found, so the answer says so instead of quoting 第52条."""
+    for question in ("“一区两群”是什么意思？", "一区两群指的是什么"):
+        answer = assistant.ask(question)
+        assert answer.refused and answer.answer.startswith("建议原文未涉及“一区两群”"), answer.answer
+        assert not answer.citations
+    assert not assistant.ask("以工代赈是什么意思？").refused          # a term the plan uses is still explained

@@ -105,8 +105,9 @@ class ShapeRouter:
         specific = draft.route in SPECIFIC_ROUTES and bool(draft.text)
         by_words = CJK_RE.search(query.text) is not None    # an English question is judged by meaning alone
         if self.judge.carried_by_absent(turn.evidence) or (
-                by_words and not specific and not self.judge.strong(turn.evidence)):
-            words = query.absent or turn.evidence.missing
+                by_words and not specific and not self.judge.strong(turn.evidence, query.shape)):
+            words = query.absent or ((query.term,) if query.shape is Shape.EXPLAIN and query.term else ()) \
+                or turn.evidence.missing
             return refuse(words[0] if words else "", retrieval)
         if not draft.text:
             draft = self.composer.general(retrieval)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from chat.retrieval.retrieve import Retrieval
 from chat.understanding.places import is_place_name
-from chat.understanding.query import Query
+from chat.understanding.query import Query, Shape
 from config import EvidenceSettings
 from ingest.index import KnowledgeIndex
 from ingest.lexical import LexicalAnalyzer, bigrams
@@ -107,11 +107,16 @@ class EvidenceJudge:
         """Words the plan never mentions carry the topic (地铁 in 修地铁): not answerable, whatever else."""
         return evidence.absent_share >= self.settings.absent_share_max
 
-    def strong(self, evidence: Evidence) -> bool:
+    def strong(self, evidence: Evidence, shape: Shape | None = None) -> bool:
         """Enough evidence to answer: topic coverage at or above the calibrated threshold, or high
-        dense similarity with at least partial coverage; never when absent words carry the topic."""
+        dense similarity with at least partial coverage; never when absent words carry the topic, and
+        never for the meaning of a term (``Shape.EXPLAIN``) none of whose words the best units contain:
+        closeness in meaning may carry everyday wording (城里 for 城市), not a term the documents never
+        use (“一区两群”, whose cosine with any definition-like sentence is high)."""
         s = self.settings
         if self.carried_by_absent(evidence):
+            return False
+        if shape is Shape.EXPLAIN and evidence.coverage <= s.explain_min_coverage:
             return False
         return evidence.coverage >= s.min_coverage or (
             evidence.dense >= s.min_dense and evidence.coverage >= s.min_coverage_with_dense)
