@@ -179,8 +179,10 @@ class Assistant:
         t0 = time.perf_counter()
         query = turn.query
         k = self.settings.retrieval.default_k * (2 if query.followup == "more" else 1)
+        last = turn.conversation.last if turn.conversation else None
+        context = f"{last.question}{turn.question}" if last is not None and query.followup == "rewrite" else None
         turn.retrieval = self.retriever.search(query.text, k, turn.doc_id,
-                                               include_header=query.shape is Shape.METADATA)
+                                               include_header=query.shape is Shape.METADATA, context=context)
         turn.part_retrievals = []
         for part in query.parts:
             own_topic = any(len(w) >= 2 for w in part.topic)     # "城市人口2030年比2025年…": 2025年 has none

@@ -91,6 +91,20 @@ def test_07_new_question_starts_fresh(assistant):
     assert not any("已结合上文" in n for n in answer.notices)
 
 
+def test_a_follow_up_is_ranked_with_the_question_it_follows(assistant):
+    """The rewritten slots of "那职业教育呢" keep only 职业; ranked together with the question it follows
+    (RetrievalSettings.context_weight) the education article comes first, and the answer quotes it first."""
+    answer, conversation = ask(assistant, "高中教育有哪些安排？", "那职业教育呢？")
+    assert conversation.turns[-1].query.followup == "rewrite"
+    assert answer.retrieved[0]["ref"] == 13 and "职业教育重镇" in answer.answer.split("〔第13条〕")[0]
+    answer, _ = ask(assistant, "生猪要养到多少头？", "那鸡呢？要养多少？")
+    assert answer.retrieved[0]["ref"] == 34 and answer.answer.startswith("肉蛋鸡3000万羽。〔第34条〕")
+    alone, _ = ask(assistant, "养老服务有哪些政策？")
+    after, conversation = ask(assistant, "黔江到吉首的高铁什么时候建成？", "养老服务有哪些政策？")
+    assert conversation.turns[-1].query.followup == "new"       # a new question takes nothing from before
+    assert after.retrieved == alone.retrieved and after.answer == alone.answer
+
+
 def test_08_follow_up_keeps_the_topic(assistant):
     answer, _ = ask(assistant, "黔江的高铁有哪些规划？", "哪个最快建成？")
     assert not answer.refused

@@ -89,12 +89,24 @@ class HybridRetriever:
         return cls(load_index(settings, embedder), embedder, settings)
 
     def search(self, question: str, k: int | None = None, doc_id: str | None = None,
-               include_header: bool = False) -> "Retrieval":
+               include_header: bool = False, context: str | None = None) -> "Retrieval":
         """Rank units for a question; optionally only the units of one document. The header unit
-        (title and adoption line) takes part only when asked for (document-metadata questions)."""
-        k = k or self.settings.retrieval.default_k
+        (title and adoption line) takes part only when asked for (document-metadata questions).
+
+        ``context`` (a follow-up's previous question and its own words, as typed): the ranking of that
+        text is mixed in with ``RetrievalSettings.context_weight`` (a weighted mean of the two fused scores), so what the
+        conversation is about ranks the units as well as the rewritten question's slots do; passage
+        scores (which sentences answer) stay the question's own."""
+        s = self.settings.retrieval
+        k = k or s.default_k
         signals = self.signals(question)
-        return self.rank(question, signals, signals.fuse(self.settings.retrieval), k, doc_id, include_header)
+        fused = signals.fuse(s)
+        if context and s.context_weight:
+            around = self.signals(context)
+            fused = (fused + s.context_weight * around.fuse(s)) / (1 + s.context_weight)
+            for unit, passages in around.by_unit.items():
+                signals.by_unit.setdefault(unit, passages)
+        return self.rank(question, signals, fused, k, doc_id, include_header)
 
     def signals(self, question: str, every: bool = False) -> Signals:
         """Every unit's raw signals for a question (chat/retrieval/signals.py); ``every``: also those
