@@ -105,6 +105,14 @@ def test_a_follow_up_is_ranked_with_the_question_it_follows(assistant):
     assert after.retrieved == alone.retrieved and after.answer == alone.answer
 
 
+def test_a_question_that_names_nothing_of_its_own_follows_the_last_one(assistant):
+    """"这事写在第几条" has no topic of its own (事): it is about what was just asked, not a new question."""
+    answer, conversation = ask(assistant, "规划里有没有提匹克球？", "这事写在第几条？")
+    assert conversation.turns[-1].query.followup == "rewrite"
+    assert conversation.turns[-1].query.text == "匹克球在哪一条？"
+    assert answer.retrieved[0]["ref"] == 40 and "匹克球运动基地" in answer.answer
+
+
 def test_08_follow_up_keeps_the_topic(assistant):
     answer, _ = ask(assistant, "黔江的高铁有哪些规划？", "哪个最快建成？")
     assert not answer.refused

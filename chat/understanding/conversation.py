@@ -146,7 +146,10 @@ def follow(text: str, conversation: Conversation | None, understander: Understan
     # a short figure question naming nothing of its own ("平均每年涨多少？") asks about the same thing
     terse = (len(norm) <= 12 and fresh.shape in (Shape.FIGURE, Shape.COUNT)
              and not any(_names_a_topic(w) for w in fresh.topic))
-    if not (elliptical or anaphoric or correction or terse or not fresh.topic):
+    # a question whose topic is one character at most and has no plan term for its everyday words ("这事写在
+    # 第几条", "里面哪几个是吃东西的地方": 事, 吃) names nothing the documents could be about on its own
+    nameless = len("".join(fresh.topic)) < 2 and not fresh.expansions
+    if not (elliptical or anaphoric or correction or terse or nameless):
         return fresh                                      # a complete new question
     if terse and not (elliptical or anaphoric):
         anaphoric = True                                  # keeps the topic, adds its own words
