@@ -87,3 +87,12 @@ def test_evidence_thresholds_are_the_calibrated_ones(assistant):
     _, false_refusals, answered = cost(assistant.judge, base, rows)
     assistant.judge.settings = base
     assert false_refusals <= 2 and answered == 0
+
+
+def test_switch_pairs_put_another_articles_question_first():
+    from eval.metrics import Question
+    from eval.switch_pairs import pairs
+
+    qs = [Question(id=str(i), question=f"q{i}", articles=(a,), facts=(), type="policy") for i, a in enumerate("1127")]
+    got = [(e.id, q.id) for e, q in pairs(qs)]
+    assert got == [("3", "0"), ("3", "1"), ("1", "2"), ("2", "3")]
