@@ -41,6 +41,8 @@ LLM_SHAPES = (Shape.GENERAL, Shape.LIST, Shape.LOCATE, Shape.EXPLAIN, Shape.YESN
 # where a term appears (mentions), an article's text, and a term the plan names without expanding it (a
 # model asked what it means writes a definition the plan does not give)
 EXACT_ROUTES = ("mentions", "article", "unexpanded")
+# drafts looked up by number or name (第八部分讲什么, 最后一条): the units they quote lead the retrieved list
+LOOKUP_ROUTES = ("structure", "article")
 LLM_FAILED = "{reason}，本回答改为原文摘录。"
 LLM_UNVERIFIED = "模型所写的句子都未能在所引原文中核实，本回答改为原文摘录。"
 LLM_NOT_FOUND = "模型认为所给原文句子没有回答这个问题，本回答改为原文摘录。"
@@ -206,6 +208,8 @@ class Assistant:
         text is produced (a model's raw words, provisional until verified)."""
         t0 = time.perf_counter()
         extractive = self.router.draft(turn)
+        if extractive.route in LOOKUP_ROUTES and extractive.units:     # what the answer was looked up from
+            turn.retrieval = turn.retrieval.led_by(extractive.units, self.index)
         if self._uses_llm(turn, extractive):
             parts: list[str] = []
             try:

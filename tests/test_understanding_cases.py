@@ -74,6 +74,11 @@ def test_05_part_twelve(assistant):
     assert "第46—50条" in answer.answer
     assert {"P12", "46", "50"} <= cited(answer) and "12" not in cited(answer)
     assert_integrity(assistant, answer)
+    # the retrieved list shows what the answer was looked up from: the part, then its articles
+    assert [h["ref"] for h in answer.retrieved[:6]] == ["P12", 46, 47, 48, 49, 50]
+    assert len(answer.retrieved) == assistant.settings.retrieval.default_k
+    last, _ = ask(assistant, "建议的最后一条讲的是啥内容？")
+    assert last.retrieved[0]["ref"] == 54 and last.answer.startswith("第54条")
 
 
 def test_06_follow_up_changes_the_period(assistant):

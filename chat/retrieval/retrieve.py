@@ -11,7 +11,7 @@ construction.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -62,6 +62,19 @@ class Retrieval:
     hits: list[Hit]
     passage_scores: dict[int, float]    # passage id -> cosine with the (expanded) question
     expansions: list[str]
+
+    def led_by(self, units: list[Unit], index: KnowledgeIndex) -> "Retrieval":
+        """This retrieval with ``units`` first, in their order, scored 1.0 (found by their number or name:
+        第八部分, 最后一条), then the other hits as ranked; as many hits as before, or more."""
+        position = {id(u): i for i, u in enumerate(index.units)}
+        first = list({id(u): u for u in units if id(u) in position}.values())
+        kept = {id(u) for u in first}
+        old = {id(h.unit): h for h in self.hits}
+        led = [Hit(u, position[id(u)], 1.0, old[id(u)].bm25 if id(u) in old else 0.0,
+                   old[id(u)].dense if id(u) in old else 0.0, old[id(u)].passages if id(u) in old else ())
+               for u in first]
+        rest = [h for h in self.hits if id(h.unit) not in kept]
+        return replace(self, hits=(led + rest)[:max(len(self.hits), len(led))])
 
 
 class HybridRetriever:
