@@ -256,3 +256,8 @@ def test_a_term_the_documents_never_use_is_not_explained_by_closeness_in_meaning
         assert answer.refused and answer.answer.startswith("建议原文未涉及“一区两群”"), answer.answer
         assert not answer.citations
     assert not assistant.ask("以工代赈是什么意思？").refused          # a term the plan uses is still explained
+    for question in ("一区两群是啥", "一区两群怎么落实？"):           # any shape: a numbered formulation (提法)
+        answer = assistant.ask(question)                             # the documents never use is absent
+        assert answer.refused and answer.answer.startswith("建议原文未涉及“一区两群”"), answer.answer
+    for question in ("一老一小有什么政策？", "四高六铁是什么"):       # formulations the plan does use
+        assert not assistant.ask(question).refused

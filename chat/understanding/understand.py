@@ -21,6 +21,7 @@ from chat.understanding.forms import (
     ASSISTANT_RE,
     CLOSING_RE,
     CODE_RE,
+    FORMULATION_RE,
     COMPARE_RE,
     COUNT_RE,
     DOC_COUNT_RE,
@@ -345,6 +346,9 @@ class Understander:
         for code in CODE_RE.findall(norm):             # T3航站楼 where the plan has T2: a code it never uses
             if code not in self.kb_text and code not in found:
                 found.append(code)
+        for phrase in FORMULATION_RE.findall(norm):    # 一区两群: a numbered formulation the documents never use
+            if phrase not in self.kb_text and phrase not in found:
+                found.append(phrase)
         return tuple(found)
 
     def other_region(self, text: str) -> str | None:
