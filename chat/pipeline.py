@@ -182,7 +182,7 @@ class Assistant:
         query = turn.query
         k = self.settings.retrieval.default_k * (2 if query.followup == "more" else 1)
         last = turn.conversation.last if turn.conversation else None
-        context = f"{last.question}{turn.question}" if last is not None and query.followup == "rewrite" else None
+        context = f"{last.query.text}{turn.question}" if last is not None and query.followup == "rewrite" else None
         turn.retrieval = self.retriever.search(query.text, k, turn.doc_id,
                                                include_header=query.shape is Shape.METADATA, context=context)
         turn.part_retrievals = []

@@ -106,7 +106,7 @@ class HybridRetriever:
         """Rank units for a question; optionally only the units of one document. The header unit
         (title and adoption line) takes part only when asked for (document-metadata questions).
 
-        ``context`` (a follow-up's previous question and its own words, as typed): the ranking of that
+        ``context`` (a follow-up's previous question, as understood, and its own words as typed): the ranking of that
         text is mixed in with ``RetrievalSettings.context_weight`` (a weighted mean of the two fused scores), so what the
         conversation is about ranks the units as well as the rewritten question's slots do; passage
         scores (which sentences answer) stay the question's own."""
