@@ -81,6 +81,30 @@ def test_05_part_twelve(assistant):
     assert last.retrieved[0]["ref"] == 54 and last.answer.startswith("第54条")
 
 
+def test_articles_counted_from_the_end_or_within_a_part(assistant):
+    for question, ref in (("倒数第二条讲了什么？", "53"), ("倒数第一条讲了什么", "54"), ("第八部分的第一条讲什么？", "29"),
+                          ("第八部分里的第二条是什么", "30")):
+        answer, _ = ask(assistant, question)
+        assert answer.answer.startswith(f"第{ref}条（") and cited(answer) == {ref}, (question, answer.answer[:40])
+    answer, _ = ask(assistant, "最后一条讲了什么？", "倒数第二条呢？")
+    assert answer.answer.startswith("第53条（")
+    answer, _ = ask(assistant, "倒数第二部分讲什么")
+    assert answer.answer.startswith("第十二部分的标题是")
+    for question, said in (("第三部分的第九条讲什么", "第三部分没有第九条。"), ("倒数第六十条", "建议没有倒数第六十条。"),
+                           ("倒数第二十部分讲什么", "建议共13个部分，没有倒数第二十部分。")):
+        answer, _ = ask(assistant, question)
+        assert answer.refused and answer.answer == said
+
+
+def test_a_question_naming_one_article_is_answered_from_it(assistant):
+    answer, _ = ask(assistant, "第二十二条提到了哪些重点项目？")
+    assert cited(answer) == {"22"} and "黔江河整治提升项目" in answer.answer
+    answer, _ = ask(assistant, "第34条的生猪要养多少？")
+    assert answer.answer.startswith("生猪100万头。〔第34条〕") and [h["ref"] for h in answer.retrieved] == [34]
+    answer, _ = ask(assistant, "第7条和第26条有什么区别？")         # two articles named: not scoped to the first
+    assert len(answer.retrieved) > 1
+
+
 def test_06_follow_up_changes_the_period(assistant):
     answer, conversation = ask(assistant, "森林覆盖率现在是多少？", "那2030年呢？")
     assert conversation.turns[-1].query.text == "2030年森林覆盖率是多少？"

@@ -26,6 +26,7 @@ from chat.compose.structure import StructureComposer, article_draft
 from chat.inputs import CJK_RE
 from chat.retrieval.evidence import EvidenceJudge
 from chat.retrieval.retrieve import Hit, HybridRetriever
+from chat.understanding.forms import ARTICLE_RE
 from chat.understanding.query import Shape, StructKind
 from config import Settings
 from ingest.index import KnowledgeIndex
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 PART_ASKED_RE = re.compile(r"哪一部分|哪个部分|哪部分|第几部分|哪一块|哪个板块")
 NO_COUNT = "建议原文未给出这一具体数量。"
 SPECIFIC_ROUTES = ("figure", "figure-period", "count", "compare")   # the shape found its own evidence
+COUNTED_SHAPES = (Shape.FIGURE, Shape.COUNT, Shape.COMPARE)      # asks a number: answered from a named unit, not
+                                                                 # by quoting it whole
 
 
 class ShapeRouter:
@@ -82,15 +85,17 @@ class ShapeRouter:
                 if part is not None:
                     return part
             return self.structure.lookup(query, turn.doc_id)
-        named = self.structure.labelled(query.text, turn.doc_id)
-        if named is not None:                   # 第三章第二节讲了什么: the unit itself; else answer from it
+        named = self.structure.labelled(query.text, turn.doc_id) or self._named_article(query, turn.doc_id)
+        if named is not None:   # 第三章第二节讲了什么, 第二十二条提到了哪些项目: the unit itself; else answer from it
             rest = normalize(query.text)
             for name in [named.numbering] + [d.short_title for d in self.index.documents]:
                 rest = rest.replace(normalize(name), " ")
-            if not [w for w in query.topic if normalize(w) in rest]:
+            if not [w for w in query.topic if normalize(w) in rest] and query.shape not in COUNTED_SHAPES:
                 return article_draft(named)
             inside = [h for h in retrieval.hits if h.unit is named]
-            turn.retrieval = retrieval = replace(retrieval, hits=inside or retrieval.hits)
+            if not inside:                      # ranked below k: it is still the unit asked about
+                inside = [Hit(named, self.index.units.index(named), 1.0, 0.0, 0.0)]
+            turn.retrieval = retrieval = replace(retrieval, hits=inside)
         if query.shape is Shape.GENERAL:
             pasted = source_of(self.index, query.text, self.settings.answer.paste_min_chars, turn.doc_id)
             if pasted is not None:
@@ -116,6 +121,16 @@ class ShapeRouter:
         if query.followup == "ordinal" and query.note:
             draft.notices.append(query.note)
         return draft
+
+    def _named_article(self, query, doc_id: str | None):
+        """The article a question names once (第二十二条提到了哪些重点项目, 倒数第二条的目标), None when it names
+        none or several (第7条和第26条有什么区别)."""
+        struct = query.struct
+        if struct is None or struct.kind is not StructKind.ARTICLE or len(ARTICLE_RE.findall(query.text)) > 1:
+            return None
+        if struct.number < 0 or struct.part:
+            return self.structure.counted_article(struct, doc_id or self.index.documents[0].doc_id)
+        return self.index.unit(str(struct.number), doc_id)
 
     def _by_shape(self, turn: "TurnState") -> Draft:
         query, retrieval, doc = turn.query, turn.retrieval, turn.doc_id

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from chat.answer import Derived
 from chat.compose.extractive import Draft, heading, marker
-from chat.understanding.query import Query, StructKind
+from chat.understanding.query import Query, StructKind, StructRef
 from ingest.index import KnowledgeIndex
 from ingest.text.normalize import normalize
 from ingest.text.numerals import cn_number
@@ -101,11 +101,11 @@ class StructureComposer:
         """第N部分: heading, intro and article range, then the intro's opening and each article's title."""
         doc = self._doc(doc_id)
         parts = document_parts(self.index, doc)
-        if number == -1 and parts:                       # 最后一部分
-            number = parts[-1].number
+        if number < 0 and len(parts) >= -number:         # 最后一部分 (-1), 倒数第二部分 (-2)
+            number = parts[number].number
         found = next((p for p in parts if p.number == number), None)
         if found is None:
-            sentence = f"建议共{len(parts)}个部分，没有第{cn_number(number)}部分。"
+            sentence = f"建议共{len(parts)}个部分，没有{'倒数' if number < 0 else ''}第{cn_number(abs(number))}部分。"
             return Draft(sentence, [], refused=True, route="structure",
                          derived=[Derived(sentence, "structure", str(len(parts)), facts=(f"{doc}:parts={len(parts)}",))])
         count = f"（共{len(found.articles)}条）" if len(found.articles) > 1 else ""
@@ -158,6 +158,18 @@ class StructureComposer:
         out.append(f"标题：{title}{marker(unit)}")
         return Draft("\n".join(out), [unit], route="metadata")
 
+    def counted_article(self, struct: StructRef, doc: str) -> Unit | None:
+        """The article a counted reference names: the N-th from the end (number -N) of the document or of
+        part ``struct.part``, or the N-th within that part; None when there is no such article."""
+        if struct.part:
+            part = next((p for p in document_parts(self.index, doc) if p.number == struct.part), None)
+            articles = list(part.articles) if part else []
+        else:
+            articles = [u for u in self.index.units if u.doc_id == doc and u.kind == "article"]
+        n = struct.number
+        index = n - 1 if n > 0 else len(articles) + n
+        return articles[index] if 0 <= index < len(articles) else None
+
     def lookup(self, query: Query, doc_id: str | None) -> Draft | None:
         """The unit a structural reference names (第N条, 第N部分导语, 序言, 结束语), None if it has none."""
         struct = query.struct
@@ -169,9 +181,13 @@ class StructureComposer:
         if struct.kind is StructKind.DOCUMENT:
             return self.document(doc)
         number = struct.number
-        if struct.kind is StructKind.ARTICLE and number == -1:         # 最后一条
-            articles = [u for u in self.index.units if u.doc_id == doc and u.kind == "article"]
-            number = int(articles[-1].ref) if articles else 0
+        if struct.kind is StructKind.ARTICLE and (number < 0 or struct.part):   # 倒数第N条, 第X部分的第N条
+            unit = self.counted_article(struct, doc)
+            if unit is None:
+                where = f"第{cn_number(struct.part)}部分" if struct.part else "建议"
+                return Draft(f"{where}没有{'倒数' if number < 0 else ''}第{cn_number(abs(number))}条。", [],
+                             refused=True, route="structure")
+            return article_draft(unit)
         ref = {StructKind.ARTICLE: str(number), StructKind.INTRO: f"P{struct.number}",
                StructKind.PREAMBLE: "P0", StructKind.CLOSING: "END"}[struct.kind]
         unit = self.index.unit(ref, doc)

@@ -22,6 +22,8 @@ ASKS_CONTENT_RE = re.compile(r"讲|说|写|内容|是什么|原文|全文|具体
 DOC_WORDS = r"(?:这份|这个|本|整个|该)?(?:建议|文件|规划|文件里|全文|文稿|稿子)"
 LAST_ARTICLE_RE = re.compile(r"最后一条|最末一条|末尾那条|最后那条")
 LAST_PART_RE = re.compile(r"最后一(?:个|大)?部分|最后那部分")
+FROM_END_RE = re.compile(rf"倒数第{_NUM}(条|部分|大部分|个部分)")            # 倒数第二条: counted from the end
+PART_ARTICLE_RE = re.compile(rf"第{_NUM}(?:部分|大部分|个部分)(?:的|里|中|里面|中的|里的)?第{_NUM}条")  # 第八部分的第一条
 DOC_COUNT_RE = re.compile(
     rf"(?:{DOC_WORDS}|总共|一共|全文).{{0,6}}(?<![第哪])(?:多少|几)(?:条|个部分|部分|大部分|章|篇|条款|大块|块)"
     rf"|(?:多少|几)(?:条|个部分|大部分)(?:内容)?(?:组成|构成)|分(?:成|为)(?:多少|几)(?:个)?部分|结构是?(?:怎样|怎么样|什么)")

@@ -51,7 +51,8 @@ class StructRef:
     """A structural place the question names: (kind, number) — number 0 where none applies."""
 
     kind: StructKind
-    number: int = 0
+    number: int = 0                 # negative: counted from the end (-1 最后一条, -2 倒数第二条)
+    part: int = 0                   # an article counted within this part (第八部分的第一条: number 1, part 8)
 
 
 @dataclass(frozen=True)
