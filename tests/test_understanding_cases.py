@@ -138,8 +138,20 @@ def test_a_question_that_names_nothing_of_its_own_follows_the_last_one(assistant
     """"这事写在第几条" has no topic of its own (事): it is about what was just asked, not a new question."""
     answer, conversation = ask(assistant, "规划里有没有提匹克球？", "这事写在第几条？")
     assert conversation.turns[-1].query.followup == "rewrite"
-    assert conversation.turns[-1].query.text == "匹克球在哪一条？"
+    assert conversation.turns[-1].query.text == "匹克球：这事写在第几条？"
     assert answer.retrieved[0]["ref"] == 40 and "匹克球运动基地" in answer.answer
+
+
+def test_where_is_this_is_answered_from_the_last_answers_articles_in_their_order(assistant):
+    """"出自哪一条" names nothing of its own: it asks where the last answer stands, led by its first article;
+    "这两个数写在第几条" is the same question (这两个: a demonstrative with a count), never 原文未涉及."""
+    answer, conversation = ask(assistant, "重点镇有哪几个？", "出自哪一条？")
+    assert conversation.turns[-1].query.followup == "rewrite" and answer.retrieved[0]["ref"] == 36
+    assert answer.answer.startswith("相关内容主要在第36条")
+    answer, _ = ask(assistant, "外来就医占比现在是多少？", "那外来就读学生呢？", "这两个数写在第几条？")
+    assert not answer.refused and answer.answer.startswith("相关内容主要在第1条")
+    answer, _ = ask(assistant, "恐龙新城要建哪些设施？", "这是哪一条？在第几部分？")
+    assert "第十部分的标题是" in answer.answer and answer.answer.startswith("相关内容主要在")
 
 
 def test_08_follow_up_keeps_the_topic(assistant):

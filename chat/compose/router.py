@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from chat.compose.extractive import Draft, ExtractiveComposer
+from chat.compose.extractive import Draft, ExtractiveComposer, heading
 from chat.compose.figures import FigureAnswerer
 from chat.compose.mentions import find_mentions, source_of
 from chat.compose.refusal import (
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from chat.pipeline import TurnState
 
 PART_ASKED_RE = re.compile(r"哪一部分|哪个部分|哪部分|第几部分|哪一块|哪个板块")
+ARTICLE_ASKED_RE = re.compile(r"哪一条|哪条|第几条")
 NO_COUNT = "建议原文未给出这一具体数量。"
 SPECIFIC_ROUTES = ("figure", "figure-period", "count", "compare")   # the shape found its own evidence
 COUNTED_SHAPES = (Shape.FIGURE, Shape.COUNT, Shape.COMPARE)      # asks a number: answered from a named unit, not
@@ -107,7 +108,9 @@ class ShapeRouter:
             if found is not None:
                 return found
         draft = self._by_shape(turn)
-        specific = draft.route in SPECIFIC_ROUTES and bool(draft.text)
+        # a figure row or a count found its own evidence; "它写在第几条" is answered from the last answer's units
+        specific = (draft.route in SPECIFIC_ROUTES and bool(draft.text)) or (
+            query.shape is Shape.LOCATE and bool(query.focus_refs))
         by_words = CJK_RE.search(query.text) is not None    # an English question is judged by meaning alone
         if self.judge.carried_by_absent(turn.evidence) or (
                 by_words and not specific and not self.judge.strong(turn.evidence, query.shape)):
@@ -160,13 +163,18 @@ class ShapeRouter:
             return self.shapes.list_all(retrieval) if query.list_all else self.composer.listing(retrieval)
         if shape is Shape.LOCATE:
             if query.focus_refs:                       # "它在哪一条": where the last answer came from
-                units = [(i, u) for i, u in enumerate(self.index.units) if u.ref in query.focus_refs
-                         and (turn.doc_id is None or u.doc_id == turn.doc_id)]
+                units = sorted(((i, u) for i, u in enumerate(self.index.units) if u.ref in query.focus_refs
+                                and (turn.doc_id is None or u.doc_id == turn.doc_id)),
+                               key=lambda iu: query.focus_refs.index(iu[1].ref))   # as the last answer cited them
                 focused = [Hit(u, i, 1.0, 0.0, 0.0) for i, u in units]
-                retrieval = replace(retrieval, hits=focused + [h for h in retrieval.hits
-                                                               if h.ref not in query.focus_refs])
+                turn.retrieval = retrieval = replace(retrieval, hits=focused + [h for h in retrieval.hits
+                                                                              if h.ref not in query.focus_refs])
             if PART_ASKED_RE.search(query.text) and retrieval.hits:
-                part = self.structure.part_of(retrieval.hits[0].unit)
+                top = retrieval.hits[0].unit
+                part = self.structure.part_of(top)
+                if part is not None and ARTICLE_ASKED_RE.search(query.text):   # 哪一条讲的？属于第几部分？
+                    return replace(part, text=f"相关内容主要在{heading(top)}。\n{part.text}",
+                                   units=[top] + [u for u in part.units if u is not top])
                 if part is not None:
                     return part
             return self.composer.locate(retrieval)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import jieba.posseg
 
 from chat.answer import Answer
+from chat.understanding.forms import COUNTED_RE
 from chat.understanding.places import is_place_name
 from chat.understanding.query import Period, Query, Shape, StructKind
 from chat.understanding.understand import (
@@ -37,7 +38,8 @@ MORE_RE = re.compile(r"^(?:那)?(?:还有吗|还有呢|还有别的吗|还有其
 ORDINAL_RE = re.compile(rf"^(?:那)?第([{CN_NUMERALS}]{{1,2}})(?:条|个|点|项)(?:具体)?(?:怎么说|讲了什么|说了什么|内容|是什么|呢|详细说说|展开说说)?[？?。]*$")
 ITEM_ORDINAL_RE = re.compile(rf"^(?:那)?第([{CN_NUMERALS}]{{1,2}})(?:个|项|点|家|处)(.{{0,14}}?)[？?。]*$")
 ELLIPSIS_RE = re.compile(r"^(?:那|那么|那个|那如果|那要是|如果是|换成|要是)|呢[？?。]*$")
-ANAPHORA_RE = re.compile(r"^(?:它|它们|这个|这些|这项|这条|该|其|其中|哪个|哪一个|哪条|哪项|哪些|这里|上面|刚才)|(?:它|它们|这个|这些|其中)")
+ANAPHORA_RE = re.compile(r"^(?:它|它们|这个|这些|这项|这条|该|其|其中|哪个|哪一个|哪条|哪项|哪些|这里|上面|刚才)|(?:它|它们|这个|这些|其中)"
+                         r"|这[两二三四五六七八九十几]+[个项条件点处家种类]")     # 这两个数, 这几项
 CORRECTION_RE = re.compile(r"^(?:我)?(?:说的是|问的是|是说|指的是|不是.{0,8}是)")
 SHAPE_SUFFIX = {
     Shape.FIGURE: "是多少？", Shape.COUNT: "有几个？", Shape.LIST: "有哪些？", Shape.LOCATE: "在哪一条？",
@@ -151,7 +153,7 @@ def follow(text: str, conversation: Conversation | None, understander: Understan
     nameless = len("".join(fresh.topic)) < 2 and not fresh.expansions
     if not (elliptical or anaphoric or correction or terse or nameless):
         return fresh                                      # a complete new question
-    if terse and not (elliptical or anaphoric):
+    if (terse or nameless) and not (elliptical or anaphoric):
         anaphoric = True                                  # keeps the topic, adds its own words
     periods = fresh.periods or prev.periods
     own_shape = shape_of(norm, struct_ref(norm))
@@ -159,7 +161,8 @@ def follow(text: str, conversation: Conversation | None, understander: Understan
     if own_shape is not Shape.GENERAL and not (elliptical and own_shape is Shape.YESNO):
         shape = own_shape
     if anaphoric and not elliptical:                      # a choice among what was just said
-        topic = tuple(prev.topic) + tuple(w for w in fresh.topic if w not in prev.topic and len(w) >= 2)
+        topic = tuple(prev.topic) + tuple(w for w in fresh.topic if w not in prev.topic and len(w) >= 2
+                                          and not COUNTED_RE.fullmatch(w))
     elif own_topic and not (correction and periods_of(norm)):
         topic = _replace_places(prev.topic, tuple(own_topic))   # the topic is replaced
     else:
@@ -175,5 +178,6 @@ def follow(text: str, conversation: Conversation | None, understander: Understan
                         all_mentions=fresh.all_mentions, list_all=fresh.list_all, absent=fresh.absent,
                         opinion=fresh.opinion, stripped=fresh.stripped, struct=None, note="")
     if anaphoric and not elliptical:
-        return merged.with_(text="".join(prev.topic) + "：" + norm.rstrip("?？。") + "？")
+        about = "".join(prev.topic) or prev.text.rstrip("?？。")   # 重点镇有哪几个：出自哪一条？
+        return merged.with_(text=about + "：" + norm.rstrip("?？。") + "？")
     return merged.with_(text=rewrite_text(merged))
