@@ -211,8 +211,10 @@ class FigureSettings:
     soft_match_min: float = 1.0         # … a question without 多少/几/比例 needs this to get a figure lead
     near_best: float = 0.9              # rows within this share of the best are shown too
     max_rows: int = 3
-    measure_bonus: float = 0.3          # the row's unit is the kind of quantity asked (人 → 万人)
-    named_bonus: float = 0.2            # the topic names the row's indicator exactly (地区生产总值, not 人均…)
+    measure_bonus: float = 0.3          # the row's unit is the kind of quantity asked (人 → 万人); taken off a row
+                                        # that does not fit only when the measure binds (多少钱, 占比), not for a hint (规模)
+    named_bonus: float = 0.2            # the topic names the row's indicator exactly (地区生产总值, not 人均…), or a
+                                        # one-character topic is in it (鸡 in 肉蛋鸡, not only in the sentence)
     dense_weight: float = 0.2           # weight of the row sentence's dense closeness to the question
     indicator_weight: float = 0.5       # weight of the topic's closeness in meaning to the row's indicator
     indicator_floor: float = 0.84       # e5 cosine of topic and indicator: meaning = (cos - floor) / dense_span

@@ -154,6 +154,12 @@ def test_where_is_this_is_answered_from_the_last_answers_articles_in_their_order
     assert "第十部分的标题是" in answer.answer and answer.answer.startswith("相关内容主要在")
 
 
+def test_a_one_character_topic_takes_the_row_it_names_whatever_measure_was_asked(assistant):
+    """"那鸡呢" after "养猪要搞多大规模": 规模 hints at a size (万吨 …) but does not bind; 肉蛋鸡 names 鸡."""
+    answer, _ = ask(assistant, "农业这块要搞哪些全产业链？", "养猪要搞多大规模？", "那鸡呢？")
+    assert answer.answer.startswith("肉蛋鸡3000万羽。〔第34条〕") and "肉类屠宰加工20万吨。" not in answer.answer
+
+
 def test_08_follow_up_keeps_the_topic(assistant):
     answer, _ = ask(assistant, "黔江的高铁有哪些规划？", "哪个最快建成？")
     assert not answer.refused

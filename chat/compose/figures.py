@@ -142,11 +142,14 @@ class FigureAnswerer:
         by_meaning = indicator_sim >= self.settings.min_indicator_sim and fits and everyday
         if share < self.settings.min_topic_share and not by_meaning:
             return 0.0, share
-        named = any(normalize(row.indicator) in alts for _, alts in keys.values())   # 地区生产总值, not 人均…
+        indicator = normalize(row.indicator)        # the topic names this row's indicator: 地区生产总值, not 人均…;
+        named = any(indicator == a or (len(a) == 1 and a in indicator)       # 鸡 (a one-character topic) in 肉蛋鸡,
+                    for _, alts in keys.values() for a in alts)               # not only in the sentence beside it
         score = (share + self.settings.indicator_weight * meaning + self.settings.dense_weight * closeness
                  + self.settings.unit_weight * unit_score + (self.settings.named_bonus if named else 0.0))
-        if exact_unit is not None or measure is not None:
-            score += self.settings.measure_bonus if fits else -self.settings.measure_bonus
+        if exact_unit is not None or measure is not None:   # a hint (多大, 规模: any quantity) only adds
+            score += self.settings.measure_bonus if fits else (
+                0.0 if exact_unit is None and not measure.strict else -self.settings.measure_bonus)
         return score, share
 
     def candidates(self, query: Query, retrieval: Retrieval, doc_id: str | None,
