@@ -160,6 +160,13 @@ def test_a_one_character_topic_takes_the_row_it_names_whatever_measure_was_asked
     assert answer.answer.startswith("肉蛋鸡3000万羽。〔第34条〕") and "肉类屠宰加工20万吨。" not in answer.answer
 
 
+def test_a_follow_up_asking_its_own_way_does_not_inherit_a_count(assistant):
+    answer, conversation = ask(assistant, "医疗方面国家级临床重点专科有哪些？", "现在有多少个了？",
+                               "那教育方面高考成绩咋样？")
+    assert conversation.turns[-1].query.shape.value == "general"
+    assert not answer.answer.startswith("共") and "主题教育" not in answer.answer
+
+
 def test_08_follow_up_keeps_the_topic(assistant):
     answer, _ = ask(assistant, "黔江的高铁有哪些规划？", "哪个最快建成？")
     assert not answer.refused

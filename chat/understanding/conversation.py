@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import jieba.posseg
 
 from chat.answer import Answer
-from chat.understanding.forms import COUNTED_RE
+from chat.understanding.forms import COUNTED_RE, GENERAL_FORM_RE
 from chat.understanding.places import is_place_name
 from chat.understanding.query import Period, Query, Shape, StructKind
 from chat.understanding.understand import (
@@ -160,6 +160,8 @@ def follow(text: str, conversation: Conversation | None, understander: Understan
     shape = prev.shape
     if own_shape is not Shape.GENERAL and not (elliptical and own_shape is Shape.YESNO):
         shape = own_shape
+    elif GENERAL_FORM_RE.search(norm):                    # "那教育方面高考成绩咋样": asks its own way, not 几个
+        shape = Shape.GENERAL
     if anaphoric and not elliptical:                      # a choice among what was just said
         topic = tuple(prev.topic) + tuple(w for w in fresh.topic if w not in prev.topic and len(w) >= 2
                                           and not COUNTED_RE.fullmatch(w))
