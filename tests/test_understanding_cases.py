@@ -217,6 +217,14 @@ def test_14_injected_instruction_changes_nothing(assistant):
     assert any("指令已忽略" in n for n in answer.notices)
 
 
+def test_a_yes_no_question_about_a_place_names_the_region_the_plan_names(assistant):
+    """"有没有提到跟上海合作" is not 原文未涉及: the plan names 长三角, which holds 上海 (第32条)."""
+    answer, _ = ask(assistant, "规划里有没有提到跟上海合作？")
+    assert not answer.refused and answer.answer.startswith("建议原文未点名“上海”，提到的是其所在的“长三角”")
+    assert "32" in cited(answer)
+    assert ask(assistant, "有没有提到东京？")[0].refused
+
+
 def test_15_broader_region_answers_with_a_note(assistant):
     answer, _ = ask(assistant, "黔江怎么对接上海的产业转移？")
     assert not answer.refused

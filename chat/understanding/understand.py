@@ -395,7 +395,7 @@ class Understander:
         parts = tuple(self._part(p, shape) for p in split_parts(rest, shape))
         absent = self.absent_words(rest)
         broader = tuple((w, b) for w in absent if self.places and shape not in NUMERIC_SHAPES
-                        and (b := self.places.broader(w, regions=shape is not Shape.YESNO)))
+                        and (b := self.places.broader(w)))
         if broader:                              # 上海 → 长三角: searched as the place the plan names
             absent = tuple(w for w in absent if w not in dict(broader))
             rest_for_search = rest + "（" + "、".join(b for _, b in broader) + "）"
