@@ -259,5 +259,7 @@ def test_a_term_the_documents_never_use_is_not_explained_by_closeness_in_meaning
     for question in ("一区两群是啥", "一区两群怎么落实？"):           # any shape: a numbered formulation (提法)
         answer = assistant.ask(question)                             # the documents never use is absent
         assert answer.refused and answer.answer.startswith("建议原文未涉及“一区两群”"), answer.answer
-    for question in ("一老一小有什么政策？", "四高六铁是什么"):       # formulations the plan does use
+    answer = assistant.ask("“强省会”战略在规划里有吗？")               # quoted from elsewhere
+    assert answer.refused and answer.answer.startswith("建议原文未涉及“强省会”")
+    for question in ("一老一小有什么政策？", "四高六铁是什么", "“乡村振兴战略”怎么落实？", "“双碳”目标怎么说的？"):
         assert not assistant.ask(question).refused

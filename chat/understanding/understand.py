@@ -65,7 +65,7 @@ from chat.understanding.forms import (
 )
 from chat.understanding.places import PLACE_TAGS, PlaceResolver, is_place_name
 from chat.understanding.query import Period, Query, Shape, StructKind, StructRef
-from ingest.lexical import LexicalAnalyzer
+from ingest.lexical import LexicalAnalyzer, bigrams
 from ingest.text.normalize import normalize
 from ingest.text.numerals import cn_to_int
 
@@ -359,6 +359,13 @@ class Understander:
         for phrase in FORMULATION_RE.findall(norm):    # 一区两群: a numbered formulation the documents never use
             if phrase not in self.kb_text and phrase not in found:
                 found.append(phrase)
+        # “强省会”: a formulation quoted from elsewhere, most of whose character pairs the documents never use
+        # (three characters or more: a two-character one is often an abbreviation, 双碳 for 碳达峰碳中和)
+        for quoted in QUOTED_RE.findall(norm):
+            grams = bigrams(quoted)
+            if (len(quoted) >= 3 and quoted not in self.kb_text and quoted not in found
+                    and sum(g in self.kb_text for g in grams) / len(grams) < 0.5):
+                found.append(quoted)
         return tuple(found)
 
     def other_region(self, text: str) -> str | None:
