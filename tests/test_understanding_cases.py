@@ -105,6 +105,15 @@ def test_a_question_naming_one_article_is_answered_from_it(assistant):
     assert len(answer.retrieved) > 1
 
 
+def test_a_part_stays_the_subject_of_its_follow_ups(assistant):
+    answer, _ = ask(assistant, "第八部分讲了啥", "里面有哪几条？")
+    assert answer.answer.startswith("第八部分的标题是") and {"29", "33"} <= cited(answer)
+    answer, _ = ask(assistant, "第八部分讲了啥", "里面有哪几条？", "第一条讲什么？")
+    assert answer.answer.startswith("第29条（") and any("第八部分的第一条" in n for n in answer.notices)
+    assert ask(assistant, "第八部分讲了啥", "第九条讲什么？")[0].answer.startswith("第9条（")   # not in the part
+    assert ask(assistant, "第八部分讲了啥", "全文第一条讲什么？")[0].answer.startswith("第1条（")
+
+
 def test_06_follow_up_changes_the_period(assistant):
     answer, conversation = ask(assistant, "森林覆盖率现在是多少？", "那2030年呢？")
     assert conversation.turns[-1].query.text == "2030年森林覆盖率是多少？"

@@ -27,7 +27,7 @@ from chat.inputs import CJK_RE
 from chat.retrieval.evidence import EvidenceJudge
 from chat.retrieval.retrieve import Hit, HybridRetriever
 from chat.understanding.forms import ARTICLE_RE
-from chat.understanding.query import Shape, StructKind
+from chat.understanding.query import Shape, StructKind, StructRef
 from config import Settings
 from ingest.index import KnowledgeIndex
 from ingest.text.normalize import normalize
@@ -85,7 +85,13 @@ class ShapeRouter:
                 part = self.structure.part_of(unit) if unit is not None else None
                 if part is not None:
                     return part
-            return self.structure.lookup(query, turn.doc_id)
+            draft = self.structure.lookup(query, turn.doc_id)
+            if query.followup == "ordinal" and query.struct.part:     # "第一条" read within the part just shown
+                if draft.refused:                                      # it has no such article: the document's
+                    return self.structure.lookup(replace(query, struct=StructRef(StructKind.ARTICLE,
+                                                                                 query.struct.number)), turn.doc_id)
+                draft.notices.append(query.note)
+            return draft
         named = self.structure.labelled(query.text, turn.doc_id) or self._named_article(query, turn.doc_id)
         if named is not None:   # 第三章第二节讲了什么, 第二十二条提到了哪些项目: the unit itself; else answer from it
             rest = normalize(query.text)

@@ -22,7 +22,7 @@ import jieba.posseg
 from chat.answer import Answer
 from chat.understanding.forms import COUNTED_RE, GENERAL_FORM_RE
 from chat.understanding.places import is_place_name
-from chat.understanding.query import Period, Query, Shape, StructKind
+from chat.understanding.query import Period, Query, Shape, StructKind, StructRef
 from chat.understanding.understand import (
     LOCATE_RE,
     Understander,
@@ -32,7 +32,7 @@ from chat.understanding.understand import (
     struct_ref,
 )
 from ingest.text.normalize import normalize
-from ingest.text.numerals import CN_NUMERALS, cn_to_int
+from ingest.text.numerals import CN_NUMERALS, cn_number, cn_to_int
 
 MORE_RE = re.compile(r"^(?:那)?(?:还有吗|还有呢|还有别的吗|还有其他的吗|还有没有|还有别的没|还有啥|继续|更多|再多说一些|还有什么|再说说|接着说)[？?。!！]*$")
 ORDINAL_RE = re.compile(rf"^(?:那)?第([{CN_NUMERALS}]{{1,2}})(?:条|个|点|项)(?:具体)?(?:怎么说|讲了什么|说了什么|内容|是什么|呢|详细说说|展开说说)?[？?。]*$")
@@ -128,6 +128,13 @@ def follow(text: str, conversation: Conversation | None, understander: Understan
         rest = item.group(2) or "是什么"
         return understander.understand(f"{named}{rest}", scope).with_(
             followup="ordinal", note=f"（按上一回答列出的顺序，第{item.group(1)}个指“{named}”）")
+    in_part = prev.struct.number if prev.struct is not None and prev.struct.kind is StructKind.PART else 0
+    if (in_part > 0 and fresh.struct is not None and fresh.struct.kind is StructKind.ARTICLE
+            and fresh.struct.number > 0 and not fresh.struct.part and len(norm) <= 10 and "全文" not in norm):
+        # "第八部分讲了啥" -> "第一条讲什么": the part's first article (the note says so; 全文第一条 is the other)
+        n = fresh.struct.number
+        return fresh.with_(struct=StructRef(StructKind.ARTICLE, n, part=in_part), followup="ordinal",
+                           note=f"（按上文，指第{cn_number(in_part)}部分的第{cn_number(n)}条；问全文第{cn_number(n)}条请说“全文第{cn_number(n)}条”）")
     if ordinal and len(refs) >= 2:
         n = cn_to_int(ordinal.group(1))
         if 1 <= n <= len(refs):
@@ -155,6 +162,8 @@ def follow(text: str, conversation: Conversation | None, understander: Understan
         return fresh                                      # a complete new question
     if (terse or nameless) and not (elliptical or anaphoric):
         anaphoric = True                                  # keeps the topic, adds its own words
+    if nameless and prev.struct is not None and prev.struct.kind in (StructKind.PART, StructKind.INTRO):
+        return prev.with_(followup="rewrite")             # "第八部分讲了啥" -> "里面有哪几条": the same part
     periods = fresh.periods or prev.periods
     own_shape = shape_of(norm, struct_ref(norm))
     shape = prev.shape
