@@ -114,6 +114,13 @@ def test_a_part_stays_the_subject_of_its_follow_ups(assistant):
     assert ask(assistant, "第八部分讲了啥", "全文第一条讲什么？")[0].answer.startswith("第1条（")
 
 
+def test_where_a_term_is_written_names_no_article_that_says_nothing_of_it(assistant):
+    for question, ref in (("数据标注在哪一条？", "9"), ("渔滩水库在哪一条？", "35"), ("跳绳写在哪一条？", "16")):
+        answer, _ = ask(assistant, question)
+        head = answer.answer.splitlines()[0]
+        assert head.startswith(f"相关内容主要在第{ref}条") and head.count("第") == 1, head
+
+
 def test_06_follow_up_changes_the_period(assistant):
     answer, conversation = ask(assistant, "森林覆盖率现在是多少？", "那2030年呢？")
     assert conversation.turns[-1].query.text == "2030年森林覆盖率是多少？"

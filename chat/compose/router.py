@@ -183,6 +183,11 @@ class ShapeRouter:
                                    units=[top] + [u for u in part.units if u is not top])
                 if part is not None:
                     return part
+            if not query.focus_refs:          # where X is written: not a unit that says nothing of X
+                top = retrieval.hits[:self.settings.answer.general_units]
+                cover = self.judge.coverage_of(query, top)
+                if any(cover):
+                    retrieval = replace(retrieval, hits=[h for h, c in zip(top, cover) if c > 0])
             return self.composer.locate(retrieval)
         if shape is Shape.YESNO:
             return self.shapes.yesno(retrieval, covered=turn.evidence.coverage >= self.settings.evidence.yes_coverage)

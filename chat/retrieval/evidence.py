@@ -103,6 +103,18 @@ class EvidenceJudge:
         absent_share = sum(weights[w] for w in words if is_absent[w]) / total
         return Evidence(best, dense, best_missing, absent_share)
 
+    def coverage_of(self, query: Query, hits: list) -> list[float]:
+        """Each hit's own topic coverage (the share ``measure`` takes the best of), in the hits' order."""
+        words = [normalize(w) for w in query.topic + query.phrasing if len(w) >= 2 or not w.isascii()]
+        words = [w for w in words if len(w) >= 2] or words
+        if not words:
+            return [1.0] * len(hits)
+        weights = {w: self.stats.weight(w) for w in words}
+        total = sum(weights.values()) or 1.0
+        expansions = {w: self.analyzer.word_expansions(w) for w in words}
+        return [sum(weights[w] * self._covered(w, self.stats.unit_texts[h.unit_idx], expansions[w]) for w in words)
+                / total for h in hits]
+
     def carried_by_absent(self, evidence: Evidence) -> bool:
         """Words the plan never mentions carry the topic (地铁 in 修地铁): not answerable, whatever else."""
         return evidence.absent_share >= self.settings.absent_share_max
