@@ -117,3 +117,13 @@ FORM_WORD_RE = re.compile(r"^(?:20\d\d|\d+|二〇.+|十四五|十五五|百分�
 ASKS_RE = re.compile(r"(?<![这那])(?:多少|几)(?:万|亿|千|百)?(?:平方公里|公里|人次|个百分点|人|元|钱|亩|吨|头|年|天|个|项|所|家|条|次|座|%)?"
                      r"|百分之几|多大|多高|多长|多远|多快|好大|好多|占比|比例|比重")
 NUMERIC_SHAPES = (Shape.FIGURE, Shape.COUNT, Shape.COMPARE)   # a broader region carries no figure of a place
+
+
+def is_form_compound(word: str) -> bool:
+    """A word jieba glued together from form words only (哪些地方 = 哪些 + 地方, 什么时候): no topic."""
+    if len(word) < 3:
+        return False
+    reachable = [True] + [False] * len(word)
+    for end in range(1, len(word) + 1):
+        reachable[end] = any(reachable[start] and word[start:end] in FORM_WORDS for start in range(end))
+    return reachable[-1]

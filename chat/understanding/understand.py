@@ -57,6 +57,7 @@ from chat.understanding.forms import (
     PLACE_NAME_RE,
     PREAMBLE_RE,
     QUOTED_RE,
+    is_form_compound,
     RESULT_RE,
     ROLE_PREFIX_RE,
     STRICT_FIGURE_RE,
@@ -292,7 +293,8 @@ class Understander:
         for word in self._join_terms(self.analyzer.content_words(text)):
             if DEMONSTRATIVE_RE.match(word) and normalize(word) not in self.kb_text and word[1:] in self.kb_text:
                 word = word[1:]                  # "那鸡呢": jieba glued the demonstrative to the noun
-            if word in FORM_WORDS or FORM_WORD_RE.match(word) or (len(word) == 1 and not word.isalnum()):
+            if (word in FORM_WORDS or FORM_WORD_RE.match(word) or is_form_compound(word)
+                    or (len(word) == 1 and not word.isalnum())):
                 continue
             if word not in out:
                 out.append(word)
