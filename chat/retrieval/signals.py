@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -70,17 +71,14 @@ class Signals:
 
 
 class SignalMaker:
-    """Computes ``Signals`` over one index: holds the sentence and title BM25 and the synonyms."""
+    """Computes ``Signals`` over one index: holds the sentence and title BM25 and the synonyms (each made on
+    first use)."""
 
     def __init__(self, index, analyzer: LexicalAnalyzer, settings: RetrievalSettings):
         self.index = index
         self.analyzer = analyzer
         self.settings = settings
         self._synonyms: Synonyms | None = None
-        self.sentence_bm25 = BM25.fit([analyzer.doc_tokens(p.text) for p in index.passages],
-                                      settings.bm25_k1, settings.bm25_b)
-        self.title_bm25 = BM25.fit([analyzer.doc_tokens(u.title or "") for u in index.units],
-                                   settings.bm25_k1, settings.bm25_b)
         self.passage_unit = np.array([p.unit for p in index.passages], dtype=np.int64)
         self.is_header = np.array([u.kind == "header" for u in index.units], dtype=bool)
         self._unit_words: dict[int, Counter] = {}
@@ -101,6 +99,19 @@ class SignalMaker:
             if not periods or kind in periods or kind == "other":
                 out[unit] = max(out[unit], len(grams & asked) / len(grams))
         return out
+
+    @cached_property
+    def sentence_bm25(self) -> BM25:
+        """BM25 over the passages (sentences), fitted on first use (only when its weight is set or every
+        signal is asked for)."""
+        s = self.settings
+        return BM25.fit([self.analyzer.doc_tokens(p.text) for p in self.index.passages], s.bm25_k1, s.bm25_b)
+
+    @cached_property
+    def title_bm25(self) -> BM25:
+        """BM25 over the unit titles, fitted on first use (as ``sentence_bm25``)."""
+        s = self.settings
+        return BM25.fit([self.analyzer.doc_tokens(u.title or "") for u in self.index.units], s.bm25_k1, s.bm25_b)
 
     @property
     def synonyms(self) -> Synonyms:
