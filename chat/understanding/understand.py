@@ -20,8 +20,6 @@ from chat.understanding.forms import (
     ASKS_RE,
     ASSISTANT_RE,
     CLOSING_RE,
-    CODE_RE,
-    FORMULATION_RE,
     FROM_END_RE,
     PART_ARTICLE_RE,
     COMPARE_RE,
@@ -54,7 +52,6 @@ from chat.understanding.forms import (
     OTHER_PLAN_RE,
     PART_RE,
     PERIOD_PHRASE_RE,
-    PLACE_NAME_RE,
     PREAMBLE_RE,
     QUOTED_RE,
     is_form_compound,
@@ -64,9 +61,10 @@ from chat.understanding.forms import (
     VISION_RE,
     YESNO_RE,
 )
-from chat.understanding.places import PLACE_TAGS, PlaceResolver, is_place_name
+from chat.understanding.absent import AbsentWords
+from chat.understanding.places import PlaceResolver, is_place_name
 from chat.understanding.query import Period, Query, Shape, StructKind, StructRef
-from ingest.lexical import LexicalAnalyzer, bigrams
+from ingest.lexical import LexicalAnalyzer
 from ingest.text.normalize import normalize
 from ingest.text.numerals import cn_to_int
 
@@ -283,8 +281,7 @@ class Understander:
         self.kb_text = normalize(kb_text)
         self.places = places
         jieba.posseg.lcut("黔江")              # loads the part-of-speech dictionary now, not on the first question
-        self.absent_topics = sorted({normalize(w) for w in absent_topics if normalize(w) not in self.kb_text},
-                                    key=lambda w: (-len(w), w))     # longest first; ties in a fixed order
+        self.absent = AbsentWords(analyzer, self.kb_text, absent_topics)
 
     def content_words(self, text: str) -> tuple[str, ...]:
         """Content words of a question (form and period words removed); words that jieba split inside
@@ -338,37 +335,8 @@ class Understander:
                      if not (periods_of(e) and FORM_WORD_RE.match(e.rstrip("年")) or e in ("十四五", "十五五")))
 
     def absent_words(self, text: str) -> tuple[str, ...]:
-        """Words of the question naming something the plan never mentions: a known absent topic, or a
-        place name (jieba tag ns) that occurs nowhere in the documents. A signal, not a verdict."""
-        norm = normalize(text)
-        for everyday in self.analyzer.matched_everyday_words(norm):   # covered wording wins
-            norm = norm.replace(everyday, "\x00")
-        found = [w for w in self.absent_topics if w in norm]
-        for w in found:
-            norm = norm.replace(w, "\x00")
-        for word, tag in jieba.posseg.cut(norm):
-            if (tag in PLACE_TAGS and len(word) >= 2 and word not in self.kb_text
-                    and word not in self.analyzer.stopwords and not self.analyzer.expansions(word)):
-                found.append(word)
-        for match in PLACE_NAME_RE.finditer(norm):     # 石家镇: a town the documents never name
-            name, stem = match.group(0), match.group(1)
-            if (name not in self.kb_text and name not in found and not re.search(r"多少|几|哪|什么|啥", stem)
-                    and not any(stem[i:i + 2] in self.kb_text for i in range(len(stem) - 1))):
-                found.append(name)
-        for code in CODE_RE.findall(norm):             # T3航站楼 where the plan has T2: a code it never uses
-            if code not in self.kb_text and code not in found:
-                found.append(code)
-        for phrase in FORMULATION_RE.findall(norm):    # 一区两群: a numbered formulation the documents never use
-            if phrase not in self.kb_text and phrase not in found:
-                found.append(phrase)
-        # “强省会”: a formulation quoted from elsewhere, most of whose character pairs the documents never use
-        # (three characters or more: a two-character one is often an abbreviation, 双碳 for 碳达峰碳中和)
-        for quoted in QUOTED_RE.findall(norm):
-            grams = bigrams(quoted)
-            if (len(quoted) >= 3 and quoted not in self.kb_text and quoted not in found
-                    and sum(g in self.kb_text for g in grams) / len(grams) < 0.5):
-                found.append(quoted)
-        return tuple(found)
+        """Words of the question naming something the documents never mention (chat/understanding/absent.py)."""
+        return self.absent.find(text)
 
     def other_region(self, text: str) -> str | None:
         """The region whose own plan the question asks about, when it is not the documents' own."""
