@@ -121,6 +121,14 @@ def test_where_a_term_is_written_names_no_article_that_says_nothing_of_it(assist
         assert head.startswith(f"相关内容主要在第{ref}条") and head.count("第") == 1, head
 
 
+def test_where_a_new_topic_of_a_follow_up_is_written_is_its_own_article(assistant):
+    """"那数据标注呢" after "低空经济写在第几条" names its own topic: not the last answer's 第9/32条."""
+    answer, _ = ask(assistant, "低空经济写在第几条？", "那数据标注呢？")
+    assert answer.answer.splitlines()[0] == "相关内容主要在第9条（培育壮大新兴产业和未来产业）。"
+    answer, _ = ask(assistant, "低空经济写在第几条？", "那蚕桑呢？")
+    assert "第32条" not in answer.answer.splitlines()[0] and "第34条" in answer.answer.splitlines()[0]
+
+
 def test_06_follow_up_changes_the_period(assistant):
     answer, conversation = ask(assistant, "森林覆盖率现在是多少？", "那2030年呢？")
     assert conversation.turns[-1].query.text == "2030年森林覆盖率是多少？"
@@ -237,7 +245,10 @@ def test_a_yes_no_question_about_a_place_names_the_region_the_plan_names(assista
     """"有没有提到跟上海合作" is not 原文未涉及: the plan names 长三角, which holds 上海 (第32条)."""
     answer, _ = ask(assistant, "规划里有没有提到跟上海合作？")
     assert not answer.refused and answer.answer.startswith("建议原文未点名“上海”，提到的是其所在的“长三角”")
-    assert "32" in cited(answer)
+    assert "32" in cited(answer) and "有。" not in answer.answer          # the plan does not name 上海
+    answer, _ = ask(assistant, "有没有提“平安中国”？")                   # it says 平安黔江
+    assert answer.answer.startswith("建议原文未提及“平安中国”") and "有。" not in answer.answer
+    assert ask(assistant, "有没有提“三攻坚一盘活”？")[0].answer.startswith("有。")
     assert ask(assistant, "有没有提到东京？")[0].refused
 
 

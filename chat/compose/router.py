@@ -26,7 +26,7 @@ from chat.compose.structure import StructureComposer, article_draft
 from chat.inputs import CJK_RE
 from chat.retrieval.evidence import EvidenceJudge
 from chat.retrieval.retrieve import Hit, HybridRetriever
-from chat.understanding.forms import ARTICLE_RE
+from chat.understanding.forms import ARTICLE_RE, QUOTED_RE
 from chat.understanding.query import Shape, StructKind, StructRef
 from config import Settings
 from ingest.index import KnowledgeIndex
@@ -183,14 +183,22 @@ class ShapeRouter:
                                    units=[top] + [u for u in part.units if u is not top])
                 if part is not None:
                     return part
-            if not query.focus_refs:          # where X is written: not a unit that says nothing of X
-                top = retrieval.hits[:self.settings.answer.general_units]
-                cover = self.judge.coverage_of(query, top)
-                if any(cover):
-                    retrieval = replace(retrieval, hits=[h for h, c in zip(top, cover) if c > 0])
+            # where X is written: not a unit that says nothing of X (nor one the last answer only quoted beside it)
+            top = retrieval.hits[:self.settings.answer.general_units]
+            cover = self.judge.coverage_of(query, top)
+            if any(cover):
+                retrieval = replace(retrieval, hits=[h for h, c in zip(top, cover) if c > 0])
             return self.composer.locate(retrieval)
         if shape is Shape.YESNO:
-            return self.shapes.yesno(retrieval, covered=turn.evidence.coverage >= self.settings.evidence.yes_coverage)
+            # "有。" only when the plan names what was asked: not for 上海 answered by the 长三角 it names, nor
+            # for a quoted formulation it never uses as such (“平安中国” where it says 平安黔江)
+            unquoted = [t for t in QUOTED_RE.findall(normalize(query.text)) if self.judge.stats.df(t) == 0]
+            if unquoted and not query.absent:
+                draft = self.shapes.yesno(retrieval, covered=False)
+                draft.text = absent_note(tuple(unquoted)) + "\n" + draft.text if draft.text else draft.text
+                return draft
+            return self.shapes.yesno(retrieval, covered=turn.evidence.coverage >= self.settings.evidence.yes_coverage
+                                     and not query.broader and not query.absent)
         if shape is Shape.EXPLAIN:
             return self.shapes.explain(query, retrieval, doc) or self.composer.general(retrieval)
         return self.composer.general(retrieval)

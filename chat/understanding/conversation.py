@@ -182,7 +182,8 @@ def follow(text: str, conversation: Conversation | None, understander: Understan
     phrasing = fresh.phrasing if own_topic and not anaphoric else prev.phrasing + fresh.phrasing
     if anaphoric and not elliptical and own_shape is Shape.GENERAL:
         shape = Shape.GENERAL                             # "哪个最快建成": a choice, answered by the best sentences
-    focus = tuple(refs) if (anaphoric or elliptical) and shape is Shape.LOCATE else ()
+    # "它写在第几条": where the last answer came from; not "那数据标注呢", which names a topic of its own
+    focus = tuple(refs) if (anaphoric or elliptical) and shape is Shape.LOCATE and not (own_topic and not anaphoric) else ()
     merged = prev.with_(shape=shape, focus_refs=focus, periods=periods,
                         periods_explicit=fresh.periods_explicit if fresh.periods else prev.periods_explicit, topic=topic, phrasing=tuple(dict.fromkeys(phrasing)), expansions=tuple(dict.fromkeys(expansions)),
                         parts=(), followup="rewrite", asks=fresh.asks or prev.asks, term=fresh.term or (prev.term if shape is prev.shape else None),
