@@ -210,3 +210,4 @@ def test_a_word_jieba_glued_from_form_words_is_no_topic(assistant):
     assert is_form_compound("哪些地方") and is_form_compound("什么时候") and is_form_compound("具体措施")
     assert not is_form_compound("地方") and not is_form_compound("规模化")
     assert "哪些地方" not in assistant.understand("黔江是跟哪些地方结的对子？").topic
+

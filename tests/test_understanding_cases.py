@@ -111,6 +111,10 @@ def test_a_part_stays_the_subject_of_its_follow_ups(assistant):
     answer, _ = ask(assistant, "第八部分讲了啥", "里面有哪几条？", "第一条讲什么？")
     assert answer.answer.startswith("第29条（") and any("第八部分的第一条" in n for n in answer.notices)
     assert ask(assistant, "第八部分讲了啥", "第九条讲什么？")[0].answer.startswith("第9条（")   # not in the part
+    for turns, ref in ((("第五部分讲什么？", "最后一条讲什么？"), 21), (("第三部分讲什么？", "第二条讲什么？", "倒数第一条呢？"), 11),
+                       (("第十部分讲什么？", "第二条讲什么？", "那第三条呢？"), 40), (("第十部分的最后一条讲什么？",), 41),
+                       (("第十二部分倒数第一条",), 50), (("第六部分的倒数第二条",), 24)):
+        assert ask(assistant, *turns)[0].answer.startswith(f"第{ref}条（"), turns
     assert ask(assistant, "第八部分讲了啥", "全文第一条讲什么？")[0].answer.startswith("第1条（")
 
 

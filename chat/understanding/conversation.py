@@ -127,21 +127,23 @@ def follow(text: str, conversation: Conversation | None, understander: Understan
         named = items[cn_to_int(item.group(1)) - 1]
         rest = item.group(2) or "是什么"
         return understander.understand(f"{named}{rest}", scope).with_(
-            followup="ordinal", note=f"（按上一回答列出的顺序，第{item.group(1)}个指“{named}”）")
-    in_part = prev.struct.number if prev.struct is not None and prev.struct.kind is StructKind.PART else 0
+            followup="ordinal", note=f"按上一回答列出的顺序，第{item.group(1)}个指“{named}”")
+    in_part = 0 if prev.struct is None else prev.struct.number if prev.struct.kind is StructKind.PART else (
+        prev.struct.part if prev.struct.kind is StructKind.ARTICLE else 0)   # a part, or an article counted in one
     if (in_part > 0 and fresh.struct is not None and fresh.struct.kind is StructKind.ARTICLE
-            and fresh.struct.number > 0 and not fresh.struct.part and len(norm) <= 10 and "全文" not in norm):
-        # "第八部分讲了啥" -> "第一条讲什么": the part's first article (the note says so; 全文第一条 is the other)
+            and fresh.struct.number != 0 and not fresh.struct.part and len(norm) <= 10 and "全文" not in norm):
+        # "第八部分讲了啥" -> "第一条/最后一条讲什么": the part's (the note says so; 全文第一条 is the other)
         n = fresh.struct.number
+        which = "最后一条" if n == -1 else f"倒数第{cn_number(-n)}条" if n < 0 else f"第{cn_number(n)}条"
         return fresh.with_(struct=StructRef(StructKind.ARTICLE, n, part=in_part), followup="ordinal",
-                           note=f"（按上文，指第{cn_number(in_part)}部分的第{cn_number(n)}条；问全文第{cn_number(n)}条请说“全文第{cn_number(n)}条”）")
+                           note=f"按上文，指第{cn_number(in_part)}部分的{which}；问全文的请说“全文{which}”")
     if ordinal and len(refs) >= 2:
         n = cn_to_int(ordinal.group(1))
         if 1 <= n <= len(refs):
             label = next(c.label for c in last.answer.citations if c.ref == refs[n - 1])
             return fresh.with_(shape=Shape.STRUCTURE, followup="ordinal", ordinal_ref=refs[n - 1],
                                text=f"{label}讲了什么",
-                               note=f"（按上一回答列出的顺序，第{ordinal.group(1)}条指{label}）")
+                               note=f"按上一回答列出的顺序，第{ordinal.group(1)}条指{label}")
     if fresh.struct is not None and fresh.struct.kind is not StructKind.DOCUMENT and not LOCATE_RE.search(norm):
         return fresh                                      # names its own article or part
     first_clause = re.split(r"(?<=[?？。!！])", norm)[0]       # "那鸡呢？要养多少？": 那鸡呢？

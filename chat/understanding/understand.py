@@ -126,13 +126,14 @@ def periods_are_explicit(text: str) -> bool:
 def struct_ref(text: str) -> StructRef | None:
     """A structural place the question names: 第N条, 第N部分(导语), 序言, 结束语, the whole document; 倒数第N条
     (number -N) and 第X部分的第N条 (number N within part X)."""
+    within = PART_ARTICLE_RE.search(text)
+    if within:
+        n = -1 if within.group(4) else -_int(within.group(3)) if within.group(2) else _int(within.group(3))
+        return StructRef(StructKind.ARTICLE, n, part=_int(within.group(1)))
     from_end = FROM_END_RE.search(text)
     if from_end:
         kind = StructKind.ARTICLE if from_end.group(2) == "条" else StructKind.PART
         return StructRef(kind, -_int(from_end.group(1)))
-    within = PART_ARTICLE_RE.search(text)
-    if within:
-        return StructRef(StructKind.ARTICLE, _int(within.group(2)), part=_int(within.group(1)))
     part = PART_RE.search(text)
     if part:
         return StructRef(StructKind.INTRO if part.group(3) else StructKind.PART, _int(part.group(1)))
