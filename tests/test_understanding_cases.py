@@ -101,6 +101,11 @@ def test_a_question_naming_one_article_is_answered_from_it(assistant):
     assert cited(answer) == {"22"} and "黔江河整治提升项目" in answer.answer
     answer, _ = ask(assistant, "第34条的生猪要养多少？")
     assert answer.answer.startswith("生猪100万头。〔第34条〕") and [h["ref"] for h in answer.retrieved] == [34]
+    answer, _ = ask(assistant, "第12条里要建几个国家级临床重点专科？")  # a figure row of 第1条 does not answer
+    assert answer.answer.startswith("共3个") and cited(answer) == {"12"}
+    answer, _ = ask(assistant, "第22条里有多少个片区？")             # counted terms begin a word: no 现各片区
+    lead = answer.answer.splitlines()[0]
+    assert "现各片区" not in lead and "院等片区" not in lead and "副五片区" not in lead
     answer, _ = ask(assistant, "第7条和第26条有什么区别？")         # two articles named: not scoped to the first
     assert len(answer.retrieved) > 1
 

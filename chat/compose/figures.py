@@ -179,6 +179,8 @@ class FigureAnswerer:
             if measure_units is not None and row.unit not in measure_units:
                 continue
             unit_score = hit_score.get(row.ref + row.doc_id)
+            if unit_score is None and retrieval.scoped:
+                continue                        # 第12条里…: a row of another article does not answer
             sim = float(topic_vec @ self._indicator_vec[row.indicator])
             if (unit_score is None and sim < self.settings.min_indicator_sim
                     and not any(a in normalize(row.indicator) for _, alts in keys.values() for a in alts if len(a) >= 3)):

@@ -102,7 +102,7 @@ class ShapeRouter:
             inside = [h for h in retrieval.hits if h.unit is named]
             if not inside:                      # ranked below k: it is still the unit asked about
                 inside = [Hit(named, self.index.units.index(named), 1.0, 0.0, 0.0)]
-            turn.retrieval = retrieval = replace(retrieval, hits=inside)
+            turn.retrieval = retrieval = replace(retrieval, hits=inside, scoped=True)
         if query.shape is Shape.GENERAL:
             pasted = source_of(self.index, query.text, self.settings.answer.paste_min_chars, turn.doc_id)
             if pasted is not None:

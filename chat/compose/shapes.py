@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+import jieba
+
 import jieba.posseg
 
 from chat.answer import Derived
@@ -183,7 +185,10 @@ class ShapeComposer:
             rare = bool(heads) and sum(heads[-1] in normalize(u.text) for u in self.index.units) <= 3
             if rank == 0 and heads and rare:                      # 碧水保卫战、蓝天保卫战、净土保卫战
                 head = heads[-1]
-                terms = list(dict.fromkeys(re.findall(rf"[\u4e00-\u9fff]{{2}}{re.escape(head)}", hit.unit.text)))
+                starts = {start for _, start, _ in jieba.tokenize(hit.unit.text)}   # a term begins a word:
+                terms = list(dict.fromkeys(                                         # not 现各片区 (实现各片区)
+                    m.group(0) for m in re.finditer(rf"[\u4e00-\u9fff]{{2}}{re.escape(head)}", hit.unit.text)
+                    if m.start() in starts))
                 terms = [t for t in terms if not any(t.startswith(x) for x in ("打好", "打赢", "实施", "推进", "加强"))]
                 if len(terms) >= 2 and (best is None or hit.score + 0.5 > best[0]):
                     sentences = [s for s in full_sentences(hit.unit) if any(t in s for t in terms)]

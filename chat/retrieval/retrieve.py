@@ -62,6 +62,7 @@ class Retrieval:
     hits: list[Hit]
     passage_scores: dict[int, float]    # passage id -> cosine with the (expanded) question
     expansions: list[str]
+    scoped: bool = False                # the hits are the unit(s) the question names (第12条里…): nothing else answers
 
     def led_by(self, units: list[Unit], index: KnowledgeIndex) -> "Retrieval":
         """This retrieval with ``units`` first, in their order, scored 1.0 (found by their number or name:
