@@ -6,7 +6,8 @@ its scope, metadata questions with the header), then its signals are computed on
 (chat/retrieval/signals.py, every signal, whatever its weight). The ranking under any weights
 follows from these, so each candidate — a grid over some weights, the rest as in config.py — is
 fitted on k-1 folds (most hit@1, then hit@5, then MRR; ties to the smallest weights, i.e. the least
-change) and scored on the held-out fold. The blind set is never used here.
+change) and scored on the held-out fold. ``--sets dev dev2`` pools the two tuning sets (dev has no
+follow-ups and few resident-voice figure questions). The blind set is never used here.
 """
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ CANDIDATES = {
     "feedback + sentence": {"prf_weight": WEIGHTS, "sentence_weight": (0.0, 0.1, 0.2, 0.3)},
     "词林 synonyms": {"synonym_weight": WEIGHTS},
     "title BM25": {"title_weight": (0.0, 0.05, 0.1, 0.2)},
-    "figure match": {"figure_weight": (0.0, 0.1, 0.2, 0.3, 0.5)},
+    "figure match": {"figure_weight": (0.0, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0)},
     "fusion of all signals": {"dense_weight": (0.3, 0.4, 0.5, 0.6), "expansion_weight": (0.2, 0.3, 0.5),
                               "sentence_weight": (0.0, 0.1, 0.2), "title_weight": (0.0, 0.05, 0.1),
                               "synonym_weight": (0.0, 0.1, 0.2), "prf_weight": (0.0, 0.1, 0.2, 0.3),
@@ -193,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--only", nargs="*", help="candidate names to run (default: all)")
     parser.add_argument("--cache", type=Path, help="keep the computed signals in this pickle (re-runs)")
+    parser.add_argument("--sets", nargs="+", default=["dev"], choices=["dev", "dev2"],
+                        help="tuning sets pooled for the folds (default: dev; figure_weight was fitted on dev dev2)")
     args = parser.parse_args(argv)
     from chat.pipeline import Assistant
 
@@ -201,17 +204,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.cache and args.cache.exists():
         rows = load_rows(args.cache)
     else:
-        rows = collect(assistant, [q for _, q, _ in read_questions(DEV_SET) if q is not None])
+        rows = [row for name in args.sets for row in
+                collect(assistant, [q for _, q, _ in read_questions(DEV_SET.with_name(f"{name}.jsonl")) if q is not None])]
         if args.cache:
             args.cache.write_bytes(pickle.dumps(rows))
-    print(f"dev set: {len(rows)} answerable questions, {args.folds}-fold out-of-fold")
+    print(f"{' + '.join(args.sets)}: {len(rows)} answerable questions, {args.folds}-fold out-of-fold")
     for name, grid in CANDIDATES.items():
         if args.only and name not in args.only:
             continue
         h1, h5 = cross_validate(retriever, rows, grid, args.folds)
         fitted = fitter(grid)(retriever, rows, retriever.settings.retrieval, grid) if grid else None
         shown = {k: getattr(fitted, k) for k in grid} if fitted else "(nothing fitted)"
-        print(f"{name:<28} hit@1 {h1:.3f}  hit@5 {h5:.3f}   fitted on all of dev: {shown}", flush=True)
+        print(f"{name:<28} hit@1 {h1:.3f}  hit@5 {h5:.3f}   fitted on all of them: {shown}", flush=True)
     for c in (0.1, 1.0, 10.0):
         if not args.only or "logistic ranker" in args.only:
             h1, h5 = ranker_cv(retriever, rows, args.folds, c)
