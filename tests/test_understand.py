@@ -211,3 +211,11 @@ def test_a_word_jieba_glued_from_form_words_is_no_topic(assistant):
     assert not is_form_compound("地方") and not is_form_compound("规模化")
     assert "哪些地方" not in assistant.understand("黔江是跟哪些地方结的对子？").topic
 
+
+
+def test_a_common_noun_with_a_locative_is_no_place_the_plan_lacks(assistant):
+    """jieba tags 河里 as a place name; it is 河 + 里 (in the river), and the plan speaks of 水质 in rivers."""
+    assert assistant.understand("河里的水质要达到几类？").absent == ()
+    answer = assistant.ask("河里的水质要达到几类？")
+    assert not answer.refused and "Ⅱ类及以上" in answer.answer
+    assert assistant.understand("石家镇有什么规划？").absent == ("石家镇",)

@@ -213,8 +213,8 @@ class ShapeComposer:
             return None
         pattern = re.compile(GRADE_RE + re.escape(measure.group(1)))
         keys = [normalize(w) for w in query.topic if len(w) >= 2]
-        for sp in self.composer.scored_passages(retrieval, max_units=3)[:8]:
-            text = normalize(sp.passage.text)
+        for sp in self.composer.scored_passages(retrieval, max_units=3):   # every sentence: a grade beside the
+            text = normalize(sp.passage.text)                               # topic is rare and specific
             for m in pattern.finditer(text):
                 near = text[max(0, m.start() - 16): m.end() + 8]
                 if any(k in near for k in keys):

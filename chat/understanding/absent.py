@@ -37,7 +37,8 @@ class AbsentWords:
         for w in found:
             norm = norm.replace(w, "\x00")
         for word, tag in jieba.posseg.cut(norm):
-            if (tag in PLACE_TAGS and len(word) >= 2 and word not in self.kb_text
+            locative = word[-1] in "里头上中边下" and word[:-1] in self.kb_text    # 河里, 河头: in the river
+            if (tag in PLACE_TAGS and len(word) >= 2 and word not in self.kb_text and not locative
                     and word not in self.analyzer.stopwords and not self.analyzer.expansions(word)):
                 found.append(word)
         for match in PLACE_NAME_RE.finditer(norm):     # 石家镇: a town the documents never name
