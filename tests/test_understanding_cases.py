@@ -106,6 +106,9 @@ def test_a_question_naming_one_article_is_answered_from_it(assistant):
     answer, _ = ask(assistant, "第22条里有多少个片区？")             # counted terms begin a word: no 现各片区
     lead = answer.answer.splitlines()[0]
     assert "现各片区" not in lead and "院等片区" not in lead and "副五片区" not in lead
+    answer, _ = ask(assistant, "第18条和第21条分别讲什么？")         # two articles asked: both, whole
+    assert answer.answer.startswith("第18条（") and "第21条（" in answer.answer and cited(answer) == {"18", "21"}
+    assert [h["ref"] for h in answer.retrieved[:2]] == [18, 21]
     answer, _ = ask(assistant, "第7条和第26条有什么区别？")         # two articles named: not scoped to the first
     assert len(answer.retrieved) > 1
 

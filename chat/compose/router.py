@@ -31,6 +31,7 @@ from chat.understanding.query import Shape, StructKind, StructRef
 from config import Settings
 from ingest.index import KnowledgeIndex
 from ingest.text.normalize import normalize
+from ingest.text.numerals import cn_to_int
 
 if TYPE_CHECKING:
     from chat.pipeline import TurnState
@@ -85,7 +86,11 @@ class ShapeRouter:
                 part = self.structure.part_of(unit) if unit is not None else None
                 if part is not None:
                     return part
-            draft = self.structure.lookup(query, turn.doc_id)
+            named = [int(n) if n.isdigit() else cn_to_int(n) for n in ARTICLE_RE.findall(query.text)]
+            if query.struct.kind is StructKind.ARTICLE and len(set(named)) > 1 and not query.struct.part:
+                return _join([self.structure.lookup(replace(query, struct=StructRef(StructKind.ARTICLE, n)),
+                                                    turn.doc_id) for n in dict.fromkeys(named)], "article")
+            draft = self.structure.lookup(query, turn.doc_id)   # 第18条和第21条分别讲什么: each of them
             if query.followup == "ordinal" and query.struct.part:     # "第一条" read within the part just shown
                 if draft.refused:                                      # it has no such article: the document's
                     return self.structure.lookup(replace(query, struct=StructRef(StructKind.ARTICLE,
