@@ -203,6 +203,13 @@ def test_a_follow_up_asking_its_own_way_does_not_inherit_a_count(assistant):
     assert not answer.answer.startswith("共") and "主题教育" not in answer.answer
 
 
+def test_a_general_follow_up_gets_no_year_nobody_asked_for(assistant):
+    _, conversation = ask(assistant, "恐龙文旅有哪些打算？", "那濯水咋样？")
+    assert "2030" not in conversation.turns[-1].query.text
+    _, conversation = ask(assistant, "森林覆盖率现在是多少？", "那2030年呢？")      # asked: kept
+    assert conversation.turns[-1].query.text == "2030年森林覆盖率是多少？"
+
+
 def test_08_follow_up_keeps_the_topic(assistant):
     answer, _ = ask(assistant, "黔江的高铁有哪些规划？", "哪个最快建成？")
     assert not answer.refused

@@ -100,7 +100,9 @@ def cited_refs(answer: Answer) -> list[str]:
 
 def rewrite_text(query: Query) -> str:
     """A grammatical standalone question written from a query's slots."""
-    when = "".join(PERIOD_WORDS[p] for p in sorted(query.periods, key=lambda p: list(Period).index(p)))
+    numeric = query.shape in (Shape.FIGURE, Shape.COUNT, Shape.COMPARE)
+    when = "".join(PERIOD_WORDS[p] for p in sorted(query.periods, key=lambda p: list(Period).index(p))
+                   ) if numeric or query.periods_explicit else ""      # no 2030年 read from 打算 into 有哪些安排
     topic = "".join(query.topic) or "这方面"
     if query.shape in (Shape.FIGURE, Shape.COUNT) and query.asks not in ("", "多少", "几"):
         return f"{when}{topic}{query.asks}？"                 # keeps the measure: 多大 / 多少人 / 占比
