@@ -200,7 +200,7 @@ def test_a_follow_up_asking_its_own_way_does_not_inherit_a_count(assistant):
     answer, conversation = ask(assistant, "医疗方面国家级临床重点专科有哪些？", "现在有多少个了？",
                                "那教育方面高考成绩咋样？")
     assert conversation.turns[-1].query.shape.value == "general"
-    assert not answer.answer.startswith("共") and "主题教育" not in answer.answer
+    assert not answer.answer.startswith("共") and "共2个" not in answer.answer
 
 
 def test_a_general_follow_up_gets_no_year_nobody_asked_for(assistant):
@@ -208,6 +208,9 @@ def test_a_general_follow_up_gets_no_year_nobody_asked_for(assistant):
     assert "2030" not in conversation.turns[-1].query.text
     _, conversation = ask(assistant, "森林覆盖率现在是多少？", "那2030年呢？")      # asked: kept
     assert conversation.turns[-1].query.text == "2030年森林覆盖率是多少？"
+    answer, conversation = ask(assistant, "2030年城市人口目标是多少？", "那养老咋样？")   # kept from before: not
+    assert conversation.turns[-1].query.text == "养老有哪些安排？"                    # written into a general one
+    assert answer.retrieved[0]["ref"] == 15
 
 
 def test_08_follow_up_keeps_the_topic(assistant):

@@ -98,11 +98,13 @@ def cited_refs(answer: Answer) -> list[str]:
     return list(dict.fromkeys(c.ref for c in answer.citations))
 
 
-def rewrite_text(query: Query) -> str:
-    """A grammatical standalone question written from a query's slots."""
+def rewrite_text(query: Query, period_said: bool = True) -> str:
+    """A grammatical standalone question written from a query's slots. Its period is written for a figure,
+    count or comparison, or when the follow-up said one (``period_said``: 那2030年呢); a period kept from
+    earlier turns would only pull a 有哪些安排 question towards the articles that name 2030年."""
     numeric = query.shape in (Shape.FIGURE, Shape.COUNT, Shape.COMPARE)
     when = "".join(PERIOD_WORDS[p] for p in sorted(query.periods, key=lambda p: list(Period).index(p))
-                   ) if numeric or query.periods_explicit else ""      # no 2030年 read from 打算 into 有哪些安排
+                   ) if numeric or period_said else ""
     topic = "".join(query.topic) or "这方面"
     if query.shape in (Shape.FIGURE, Shape.COUNT) and query.asks not in ("", "多少", "几"):
         return f"{when}{topic}{query.asks}？"                 # keeps the measure: 多大 / 多少人 / 占比
@@ -196,4 +198,4 @@ def follow(text: str, conversation: Conversation | None, understander: Understan
     if anaphoric and not elliptical:
         about = "".join(prev.topic) or prev.text.rstrip("?？。")   # 重点镇有哪几个：出自哪一条？
         return merged.with_(text=about + "：" + norm.rstrip("?？。") + "？")
-    return merged.with_(text=rewrite_text(merged))
+    return merged.with_(text=rewrite_text(merged, period_said=bool(fresh.periods)))
