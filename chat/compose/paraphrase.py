@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from chat.answer import Citation, Dropped
 from chat.compose.verify import Verified, numbers_in
+from chat.understanding.places import PLACE_TAGS
 from config import SETTINGS, VerifySettings
 from ingest.lexical import bigram_share, bigrams
 from ingest.text.normalize import normalize
@@ -23,7 +24,6 @@ ENUMERATOR_RE = re.compile(r"^\s*(?:[-•·*]|\d{1,2}[.、)）]|（\d{1,2}）|[�
                            r"|^\s*(?:《[^》]{1,20}》)?第[^：:，。]{1,12}[：:]\s*")   # a copied "第26条：" label
 CLAUSE_SPLIT = r"[，,；;。！？!?\n]"
 QUOTED_RE = re.compile(r"“([^”]{1,40})”|《([^》]{1,40})》|「([^」]{1,40})」")
-PLACE_TAGS = frozenset({"ns", "nsf"})                      # jieba tags of place names
 NOUN_TAG_STARTS = ("n", "j")                                 # nouns (n, ns, nz …) and abbreviations (渝)
 
 

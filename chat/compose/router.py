@@ -31,7 +31,7 @@ from chat.understanding.query import Shape, StructKind, StructRef
 from config import Settings
 from ingest.index import KnowledgeIndex
 from ingest.text.normalize import normalize
-from ingest.text.numerals import cn_to_int
+from ingest.text.numerals import numeral_value
 
 if TYPE_CHECKING:
     from chat.pipeline import TurnState
@@ -86,10 +86,10 @@ class ShapeRouter:
                 part = self.structure.part_of(unit) if unit is not None else None
                 if part is not None:
                     return part
-            named = [int(n) if n.isdigit() else cn_to_int(n) for n in ARTICLE_RE.findall(query.text)]
-            if query.struct.kind is StructKind.ARTICLE and len(set(named)) > 1 and not query.struct.part:
+            numbers = [n for n in dict.fromkeys(numeral_value(t) for t in ARTICLE_RE.findall(query.text)) if n]
+            if query.struct.kind is StructKind.ARTICLE and len(numbers) > 1 and not query.struct.part:
                 return _join([self.structure.lookup(replace(query, struct=StructRef(StructKind.ARTICLE, n)),
-                                                    turn.doc_id) for n in dict.fromkeys(named)], "article")
+                                                    turn.doc_id) for n in numbers], "article")
             draft = self.structure.lookup(query, turn.doc_id)   # 第18条和第21条分别讲什么: each of them
             if query.followup == "ordinal" and query.struct.part:     # "第一条" read within the part just shown
                 if draft.refused:                                      # it has no such article: the document's
@@ -143,7 +143,7 @@ class ShapeRouter:
         if struct is None or struct.kind is not StructKind.ARTICLE or len(ARTICLE_RE.findall(query.text)) > 1:
             return None
         if struct.number < 0 or struct.part:
-            return self.structure.counted_article(struct, doc_id or self.index.documents[0].doc_id)
+            return self.structure.counted_article(struct, doc_id)
         return self.index.unit(str(struct.number), doc_id)
 
     def _by_shape(self, turn: "TurnState") -> Draft:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 
 import jieba
-
 import jieba.posseg
 
 from chat.answer import Derived

@@ -158,9 +158,10 @@ class StructureComposer:
         out.append(f"标题：{title}{marker(unit)}")
         return Draft("\n".join(out), [unit], route="metadata")
 
-    def counted_article(self, struct: StructRef, doc: str) -> Unit | None:
-        """The article a counted reference names: the N-th from the end (number -N) of the document or of
-        part ``struct.part``, or the N-th within that part; None when there is no such article."""
+    def counted_article(self, struct: StructRef, doc_id: str | None) -> Unit | None:
+        """The article a counted reference names: the N-th from the end (number -N) of the document (default:
+        the primary one) or of part ``struct.part``, or the N-th within that part; None when there is none."""
+        doc = self._doc(doc_id)
         if struct.part:
             part = next((p for p in document_parts(self.index, doc) if p.number == struct.part), None)
             articles = list(part.articles) if part else []

@@ -83,8 +83,7 @@ class EvidenceJudge:
         """Coverage of the question's words (topic and phrasing) by the best of the top units, with the best dense score."""
         hits = retrieval.hits[: self.settings.units_considered]
         dense = max((h.dense for h in retrieval.hits[:1]), default=0.0)
-        words = [normalize(w) for w in query.topic + query.phrasing if len(w) >= 2 or not w.isascii()]
-        words = [w for w in words if len(w) >= 2] or words
+        words = self.words(query)
         if not words or not hits:
             return Evidence(0.0 if not hits else 1.0 if not words else 0.0, dense, tuple(words), 0.0)
         absent = [normalize(a) for a in query.absent]
@@ -103,10 +102,16 @@ class EvidenceJudge:
         absent_share = sum(weights[w] for w in words if is_absent[w]) / total
         return Evidence(best, dense, best_missing, absent_share)
 
+    @staticmethod
+    def words(query: Query) -> list[str]:
+        """The words coverage is measured on: the topic and phrasing words (normalised) of two or more
+        characters, or the shorter ones when there are no others (a Latin letter alone never counts)."""
+        words = [normalize(w) for w in query.topic + query.phrasing if len(w) >= 2 or not w.isascii()]
+        return [w for w in words if len(w) >= 2] or words
+
     def coverage_of(self, query: Query, hits: list) -> list[float]:
         """Each hit's own topic coverage (the share ``measure`` takes the best of), in the hits' order."""
-        words = [normalize(w) for w in query.topic + query.phrasing if len(w) >= 2 or not w.isascii()]
-        words = [w for w in words if len(w) >= 2] or words
+        words = self.words(query)
         if not words:
             return [1.0] * len(hits)
         weights = {w: self.stats.weight(w) for w in words}

@@ -70,9 +70,8 @@ class Retrieval:
         position = {id(u): i for i, u in enumerate(index.units)}
         first = list({id(u): u for u in units if id(u) in position}.values())
         kept = {id(u) for u in first}
-        old = {id(h.unit): h for h in self.hits}
-        led = [Hit(u, position[id(u)], 1.0, old[id(u)].bm25 if id(u) in old else 0.0,
-                   old[id(u)].dense if id(u) in old else 0.0, old[id(u)].passages if id(u) in old else ())
+        ranked = {id(h.unit): h for h in self.hits}
+        led = [replace(ranked[id(u)], score=1.0) if id(u) in ranked else Hit(u, position[id(u)], 1.0, 0.0, 0.0)
                for u in first]
         rest = [h for h in self.hits if id(h.unit) not in kept]
         return replace(self, hits=(led + rest)[:max(len(self.hits), len(led))])

@@ -28,8 +28,7 @@ class AbsentWords:
                                     key=lambda w: (-len(w), w))     # longest first; ties in a fixed order
 
     def find(self, text: str) -> tuple[str, ...]:
-        """Words of the question naming something the plan never mentions: a known absent topic, or a
-        place name (jieba tag ns) that occurs nowhere in the documents. A signal, not a verdict."""
+        """The absent words of a question, in the order of the module docstring's kinds; () when none."""
         norm = normalize(text)
         for everyday in self.analyzer.matched_everyday_words(norm):   # covered wording wins
             norm = norm.replace(everyday, "\x00")
