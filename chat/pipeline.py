@@ -183,8 +183,12 @@ class Assistant:
         k = self.settings.retrieval.default_k * (2 if query.followup == "more" else 1)
         last = turn.conversation.last if turn.conversation else None
         context = f"{last.query.text}{turn.question}" if last is not None and query.followup == "rewrite" else None
+        first = last.answer.citations[0] if last is not None and last.answer.citations else None
+        previous = (self.index.unit(first.ref, first.doc_id or None) if first is not None
+                    and query.followup in ("new", "rewrite") else None)
         turn.retrieval = self.retriever.search(query.text, k, turn.doc_id,
-                                               include_header=query.shape is Shape.METADATA, context=context)
+                                               include_header=query.shape is Shape.METADATA, context=context,
+                                               previous=previous)
         turn.part_retrievals = []
         for part in query.parts:
             own_topic = any(len(w) >= 2 for w in part.topic)     # "城市人口2030年比2025年…": 2025年 has none

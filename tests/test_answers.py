@@ -119,6 +119,27 @@ def test_topic_follow_up_keeps_the_frame(assistant):
     assert "15" in cited(answer)
 
 
+@pytest.mark.parametrize("turns, article", [
+    (["黔江的低空经济准备怎么做?", "具体会培育哪些业态?"], "9"),        # not 第10条's 设计+ 新业态
+    (["我们本地公司想上市,区里帮不帮?", "那个行动叫啥名字?"], "31"),
+])
+def test_a_near_tie_in_a_conversation_goes_to_the_article_just_cited(assistant, turns, article):
+    conv = Conversation()
+    first = assistant.ask(turns[0], conversation=conv)
+    assert first.citations[0].ref == article
+    answer = assistant.ask(turns[1], conversation=conv)
+    assert str(answer.retrieved[0]["ref"]) == article
+    alone = assistant.ask(turns[1])
+    assert str(alone.retrieved[0]["ref"]) != article         # the question alone leans elsewhere: the tie is broken
+
+
+def test_the_article_just_cited_does_not_override_a_clear_new_topic(assistant):
+    conv = Conversation()
+    assistant.ask("黔江的低空经济准备怎么做?", conversation=conv)
+    answer = assistant.ask("城里停车难有没有啥子办法？", conversation=conv)
+    assert answer.retrieved[0]["ref"] == assistant.ask("城里停车难有没有啥子办法？").retrieved[0]["ref"] != 9
+
+
 @pytest.mark.parametrize("bad", ["", "   ", "\x00\x07", "问" * 501, None])
 def test_bad_input_gets_a_clear_message(assistant, bad):
     with pytest.raises(QuestionError):

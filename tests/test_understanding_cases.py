@@ -121,7 +121,9 @@ def test_a_part_stays_the_subject_of_its_follow_ups(assistant):
     assert ask(assistant, "第八部分讲了啥", "第九条讲什么？")[0].answer.startswith("第9条（")   # not in the part
     for turns, ref in ((("第五部分讲什么？", "最后一条讲什么？"), 21), (("第三部分讲什么？", "第二条讲什么？", "倒数第一条呢？"), 11),
                        (("第十部分讲什么？", "第二条讲什么？", "那第三条呢？"), 40), (("第十部分的最后一条讲什么？",), 41),
-                       (("第十二部分倒数第一条",), 50), (("第六部分的倒数第二条",), 24)):
+                       (("第十二部分倒数第一条",), 50), (("第六部分的倒数第二条",), 24),
+                       (("规划的第十一部分讲的是什么？", "它下面第一条具体讲啥？"), 42),   # longer, with 它/这部分
+                       (("第八部分讲了啥", "这部分最后一条说了什么"), 33)):
         assert ask(assistant, *turns)[0].answer.startswith(f"第{ref}条（"), turns
     assert ask(assistant, "第八部分讲了啥", "全文第一条讲什么？")[0].answer.startswith("第1条（")
 

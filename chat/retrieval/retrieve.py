@@ -102,14 +102,18 @@ class HybridRetriever:
         return cls(load_index(settings, embedder), embedder, settings)
 
     def search(self, question: str, k: int | None = None, doc_id: str | None = None,
-               include_header: bool = False, context: str | None = None) -> "Retrieval":
+               include_header: bool = False, context: str | None = None,
+               previous: Unit | None = None) -> "Retrieval":
         """Rank units for a question; optionally only the units of one document. The header unit
         (title and adoption line) takes part only when asked for (document-metadata questions).
 
         ``context`` (a follow-up's previous question, as understood, and its own words as typed): the ranking of that
         text is mixed in with ``RetrievalSettings.context_weight`` (a weighted mean of the two fused scores), so what the
         conversation is about ranks the units as well as the rewritten question's slots do; passage
-        scores (which sentences answer) stay the question's own."""
+        scores (which sentences answer) stay the question's own.
+
+        ``previous`` (in a conversation, the unit the last answer cited first) gets
+        ``RetrievalSettings.previous_answer_bonus``: it wins a near tie, not a clear ranking."""
         s = self.settings.retrieval
         k = k or s.default_k
         signals = self.signals(question)
@@ -119,7 +123,10 @@ class HybridRetriever:
             fused = (fused + s.context_weight * around.fuse(s)) / (1 + s.context_weight)
             for unit, passages in around.by_unit.items():
                 signals.by_unit.setdefault(unit, passages)
-        return self.rank(question, signals, fused, k, doc_id, include_header)
+        order_by = fused
+        if previous is not None and s.previous_answer_bonus:
+            order_by = fused + s.previous_answer_bonus * np.array([u is previous for u in self.index.units])
+        return self.rank(question, signals, fused, k, doc_id, include_header, order_by)
 
     def signals(self, question: str, every: bool = False) -> Signals:
         """Every unit's raw signals for a question (chat/retrieval/signals.py); ``every``: also those
@@ -129,14 +136,16 @@ class HybridRetriever:
         return self.maker.compute(question, self.embedder.encode_query(dense_query), expansions, every)
 
     def rank(self, question: str, signals: Signals, fused: np.ndarray, k: int, doc_id: str | None = None,
-             include_header: bool = False) -> "Retrieval":
-        """The top ``k`` units by ``fused`` (scoped to ``doc_id``; header only when included)."""
+             include_header: bool = False, order_by: np.ndarray | None = None) -> "Retrieval":
+        """The top ``k`` units by ``fused`` (scoped to ``doc_id``; header only when included). ``order_by``
+        (default ``fused``) ranks them; the hits keep their ``fused`` score, which answers compare units by."""
         units = self.index.units
+        order_by = fused if order_by is None else order_by
         if doc_id is not None:
-            fused = np.where([u.doc_id == doc_id for u in units], fused, -np.inf)
+            order_by = np.where([u.doc_id == doc_id for u in units], order_by, -np.inf)
         if not include_header:
-            fused = np.where(self._is_header, -np.inf, fused)
-        order = [int(i) for i in np.argsort(-fused, kind="stable")[:k] if np.isfinite(fused[i])]
+            order_by = np.where(self._is_header, -np.inf, order_by)
+        order = [int(i) for i in np.argsort(-order_by, kind="stable")[:k] if np.isfinite(order_by[i])]
         lexical, dense = signals.lexical(self.settings.retrieval), signals.arrays["dense"]
         hits = [Hit(units[i], i, float(fused[i]), float(lexical[i]), float(dense[i]),
                     tuple(signals.by_unit.get(i, ())[:3])) for i in order]

@@ -40,6 +40,7 @@ ITEM_ORDINAL_RE = re.compile(rf"^(?:那)?第([{CN_NUMERALS}]{{1,2}})(?:个|项|�
 ELLIPSIS_RE = re.compile(r"^(?:那|那么|那个|那如果|那要是|如果是|换成|要是)|呢[？?。]*$")
 ANAPHORA_RE = re.compile(r"^(?:它|它们|这个|这些|这项|这条|该|其|其中|哪个|哪一个|哪条|哪项|哪些|这里|上面|刚才)|(?:它|它们|这个|这些|其中)"
                          r"|这[两二三四五六七八九十几]+[个项条件点处家种类]")     # 这两个数, 这几项
+IN_PART_RE = re.compile(r"它|其|下面|里面|这部分|这一部分|该部分|本部分")        # "它下面第一条": the part just asked about
 CORRECTION_RE = re.compile(r"^(?:我)?(?:说的是|问的是|是说|指的是|不是.{0,8}是)")
 SHAPE_SUFFIX = {
     Shape.FIGURE: "是多少？", Shape.COUNT: "有几个？", Shape.LIST: "有哪些？", Shape.LOCATE: "在哪一条？",
@@ -135,7 +136,8 @@ def follow(text: str, conversation: Conversation | None, understander: Understan
     in_part = 0 if prev.struct is None else prev.struct.number if prev.struct.kind is StructKind.PART else (
         prev.struct.part if prev.struct.kind is StructKind.ARTICLE else 0)   # a part, or an article counted in one
     if (in_part > 0 and fresh.struct is not None and fresh.struct.kind is StructKind.ARTICLE
-            and fresh.struct.number != 0 and not fresh.struct.part and len(norm) <= 10 and "全文" not in norm):
+            and fresh.struct.number != 0 and not fresh.struct.part and "全文" not in norm
+            and (len(norm) <= 10 or IN_PART_RE.search(norm))):
         # "第八部分讲了啥" -> "第一条/最后一条讲什么": the part's (the note says so; 全文第一条 is the other)
         n = fresh.struct.number
         which = "最后一条" if n == -1 else f"倒数第{cn_number(-n)}条" if n < 0 else f"第{cn_number(n)}条"
