@@ -316,3 +316,30 @@ def test_follow_up_naming_one_character_or_another_place(assistant):
 def test_requests_to_the_assistant_are_declined_by_their_form(assistant, question):
     answer, _ = ask(assistant, question)
     assert answer.refused and answer.answer.startswith("本助手")
+
+
+def test_a_figure_is_read_from_the_sentence_that_says_most_of_the_topic(assistant):
+    """The number is taken where the evidence is, not refused on the wording: 禁好多年 (a figure written 十年),
+    占好大比例 (a share, however it is asked), 多长时间 (a time, not a length)."""
+    for question, figure in (("长江那些重点水域不准打鱼，规划说要禁好多年？", "十年禁渔"),
+                             ("现在外地人专门跑到黔江来看病的，占好大比例了？", "39.45%"),
+                             ("以后从黔江出去耍周边武陵山那些景点,打算弄成多长时间能到的旅游圈?", "1小时武陵山旅游圈")):
+        answer, _ = ask(assistant, question)
+        assert not answer.refused and figure in answer.answer.splitlines()[0], question
+    answer, _ = ask(assistant, "以后从黔江出去耍周边武陵山那些景点,打算弄成多长时间能到的旅游圈?")
+    assert "3小时" not in answer.answer.splitlines()[0]       # the row 武陵山区旅游通勤区 is another subject
+
+
+def test_a_figure_of_another_subject_is_not_given_for_the_one_asked(assistant):
+    """养老金 asked: the plan's sentence on 城乡居民养老保险 states no amount, so no figure is given — not
+    第7条's 城乡居民收入比 2.1:1, which only shares 城乡居民 with the question."""
+    answer, _ = ask(assistant, "城乡居民的养老金这五年每个月要涨多少?")
+    assert answer.refused and "2.1:1" not in answer.answer and "14" in cited(answer)
+
+
+def test_the_asked_phrase_names_its_measure_by_its_last_word():
+    from chat.compose.measures import measure_of
+
+    assert measure_of("占好大比例", "好大比例").name == "share"
+    assert measure_of("多长时间能到", "多长时间").name == "time"
+    assert measure_of("多少人", "多少人").name == "people"

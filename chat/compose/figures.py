@@ -226,8 +226,34 @@ class FigureAnswerer:
                 return self._not_for_period(query, retrieval, rows)
             rows = in_period or rows            # a period read from 目标/已/要 alone does not refuse a figure
         if rows:
-            return self.from_rows(self._chosen(rows))
+            better = self._better_covered(query, retrieval, rows[0])
+            return better if better is not None else self.from_rows(self._chosen(rows))
         return self._from_sentences(query, retrieval)
+
+    def _better_covered(self, query: Query, retrieval: Retrieval, best: ScoredRow) -> Draft | None:
+        """A retrieved sentence that says more of the topic than the best row's own sentence (by
+        ``FigureSettings.better_cover_margin`` of its weighted words), in a unit ranked no lower than the row's:
+        the question is about that sentence's subject. Its number when it states one of the kind asked near
+        the topic (打造“1小时武陵山旅游圈”, not the row 3小时旅游通勤区); plainly no figure when it states none, covers
+        at least ``lexical_match`` of the topic and its unit ranks above the row's (养老金 asked: 第14条's
+        城乡居民养老保险 sentence, not 第7条's 城乡居民收入比). None otherwise."""
+        keys = self.keys(query)
+        rank = {id(h.unit): i for i, h in enumerate(retrieval.hits)}
+        row_rank = rank.get(id(self.unit_of(best.row)), len(rank))
+        floor = self._share(keys, normalize(best.row.sentence)) + self.settings.better_cover_margin
+        for sp in self.composer.scored_passages(retrieval, max_units=3)[:10]:
+            text = normalize(sp.passage.text)
+            unit = self.index.units[sp.passage.unit]
+            cover = self._share(keys, text)
+            if cover < floor or rank.get(id(unit), len(rank)) > row_rank:
+                continue
+            if (HAS_NUMBER_RE.search(re.sub(r"^\d{1,3}[.．]", "", text)) and self._has_asked_unit(query, text)
+                    and self._states_measure(query, text) and self._number_near_topic(keys, text)):
+                return Draft(f"{sp.passage.text}{marker(unit)}", [unit], route="figure-sentence")
+            if cover >= self.settings.lexical_match and rank.get(id(unit), len(rank)) < row_rank:
+                return Draft(f"建议原文未给出这一具体数字。\n原文的相关表述是：\n- {sp.passage.text}{marker(unit)}",
+                             [unit], refused=True, route="figure-none")
+        return None
 
     def _chosen(self, rows: list[ScoredRow]) -> list[Target]:
         """The rows near the best one, at most ``max_rows`` of them from each document, documents in index
@@ -307,6 +333,17 @@ class FigureAnswerer:
         units = "元|亿|万元" if unit in ("钱", "元") else re.escape(unit)
         return re.search(rf"[\d一二三四五六七八九十两百千万亿.]+\s*(?:万|亿|千|百)?(?:{units})", text) is not None
 
+    @staticmethod
+    def _states_measure(query: Query, text: str) -> bool:
+        """``text`` states a number in a unit of the kind of quantity asked (多大面积 → 平方公里, not 350天);
+        True when the question names no kind, or one any number may answer."""
+        measure = measure_of(normalize(query.text), normalize(query.asks))
+        units = MEASURES[measure.name][1] if measure is not None else ()
+        if not units or "" in units:
+            return True
+        pattern = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
+        return re.search(rf"[\d一二三四五六七八九十两百千万亿.]+\s*(?:{pattern})", text) is not None
+
     def _named_indicators(self, keys: dict) -> set[str]:
         """Indicator names of the table that the topic names (GDP → 地区生产总值)."""
         return {a for _, alts in keys.values() for a in alts if a in self._indicators}
@@ -382,6 +419,8 @@ class FigureAnswerer:
             return self._year(query, retrieval, keys)
         period = next(iter(query.periods)) if len(query.periods) == 1 else None
         found = self._sentence_with_number(query, retrieval, period)
+        if found is None and period is not None and not query.periods_explicit:
+            found = self._sentence_with_number(query, retrieval)   # a period read from 规划/要 alone does not bind
         if found is not None:
             return found
         general = self.composer.general(retrieval)

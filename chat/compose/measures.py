@@ -14,7 +14,7 @@ MEASURES = {        # kind of quantity asked → units of the targets table that
     "money": (r"多少钱|钱|元|产值|总值|gdp|收入|投资|亿|产出", ("亿元", "万元", "元", "亿", "万")),
     "share": (r"占比|比例|比重|百分之|%|率|几成|几个点|结构", ("%", "‰", "")),     # "" : ratios (2.1:1)
     "length": (r"多长|公里|里程|多远", ("公里", "千米", "米")),
-    "time": (r"多久|(?<![这那近前])几年|多少年|小时|分钟|多少天|几天", ("年", "小时", "分钟", "天", "周年")),
+    "time": (r"多久|多长时间|(?<![这那近前])几年|多少年|小时|分钟|多少天|几天", ("年", "小时", "分钟", "天", "周年")),
     "weight": (r"吨|产量|产能", ("万吨", "吨")),
     "livestock": (r"多少头|几头|多少羽|多少只|养多少", ("万头", "头", "万羽", "羽")),
 }
@@ -35,10 +35,16 @@ class Measure:
 
 def measure_of(text: str, asks: str = "") -> Measure | None:
     """The kind of quantity a question asks for (people, area, money, share, …), if it says: the one
-    its asked phrase names (binding for money, share, time …), else one its other words hint at."""
-    for asked, source in ((True, asks), (False, text)):
-        for name, (pattern, _) in MEASURES.items():
-            found = re.search(pattern, source) if source else None
-            if found:
-                return Measure(name, found.group(0), asked and name in STRICT_MEASURES)
+    its asked phrase names (binding for money, share, time …; the phrase's last word decides, as a Chinese
+    head noun does: 好大比例 is a share), else the first one its other words hint at."""
+    if asks:
+        found = [(m.end(), -i, name, m.group(0)) for i, (name, (pattern, _)) in enumerate(MEASURES.items())
+                 for m in [re.search(pattern, asks)] if m]
+        if found:
+            _, _, name, word = max(found)
+            return Measure(name, word, name in STRICT_MEASURES)
+    for name, (pattern, _) in MEASURES.items():
+        found = re.search(pattern, text) if text else None
+        if found:
+            return Measure(name, found.group(0), False)
     return None
