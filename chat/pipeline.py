@@ -34,7 +34,9 @@ from chat.understanding.understand import Understander
 from config import SETTINGS, Settings
 from ingest.glossary import build_glossary
 from ingest.lexical import read_word_list
+from ingest.text.normalize import normalize
 from ingest.text.refs import MARKER_RE, normalize_markers
+from ingest.units import Unit
 
 LLM_SHAPES = (Shape.GENERAL, Shape.LIST, Shape.LOCATE, Shape.EXPLAIN, Shape.YESNO)
 # drafts that already are the whole of what the plan says, which a model could only restate or overstate:
@@ -183,9 +185,7 @@ class Assistant:
         k = self.settings.retrieval.default_k * (2 if query.followup == "more" else 1)
         last = turn.conversation.last if turn.conversation else None
         context = f"{last.query.text}{turn.question}" if last is not None and query.followup == "rewrite" else None
-        first = last.answer.citations[0] if last is not None and last.answer.citations else None
-        previous = (self.index.unit(first.ref, first.doc_id or None) if first is not None
-                    and query.followup in ("new", "rewrite") else None)
+        previous = self._previous_unit(query, last)
         turn.retrieval = self.retriever.search(query.text, k, turn.doc_id,
                                                include_header=query.shape is Shape.METADATA, context=context,
                                                previous=previous)
@@ -201,6 +201,17 @@ class Assistant:
         turn.evidence = self.judge.measure(query, turn.retrieval)
         turn.lap("retrieve", t0)
         return turn
+
+    def _previous_unit(self, query: Query, last) -> Unit | None:
+        """The unit the last answer cited first, when it names one of the words asked now: it then wins a near
+        tie in the ranking (那个行动叫啥名字 after 上市: 第31条's “千里马”行动). Not for 那养老咋样 after a
+        population figure from 第7条, which says nothing of 养老."""
+        if last is None or not last.answer.citations or query.followup not in ("new", "rewrite"):
+            return None
+        first = last.answer.citations[0]
+        unit = self.index.unit(first.ref, first.doc_id or None)
+        text = normalize(unit.text) if unit is not None else ""
+        return unit if any(len(w) >= 2 and normalize(w) in text for w in query.topic) else None
 
     def _compose(self, turn: TurnState) -> TurnState:
         for _ in self._compose_deltas(turn):
