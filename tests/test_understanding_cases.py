@@ -337,6 +337,13 @@ def test_a_figure_of_another_subject_is_not_given_for_the_one_asked(assistant):
     assert answer.refused and "2.1:1" not in answer.answer and "14" in cited(answer)
 
 
+def test_a_piece_of_a_several_figure_question_is_never_refused_by_a_better_covering_sentence(assistant):
+    """'每年平均涨几个点' is a fragment whose topic comes from the rest of the question: another sentence naming
+    规模以上工业 in full must not refuse the row 规上工业总产值年均增长 13%."""
+    answer, _ = ask(assistant, "规模以上工业这五年做到多大盘子了，每年平均涨几个点？")
+    assert "13%" in answer.answer and "未给出" not in answer.answer
+
+
 def test_the_asked_phrase_names_its_measure_by_its_last_word():
     from chat.compose.measures import measure_of
 

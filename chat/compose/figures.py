@@ -195,12 +195,14 @@ class FigureAnswerer:
         return sorted(rows, key=lambda r: -r.score)
 
     def answer(self, query: Query, retrieval: Retrieval, doc_id: str | None,
-               measure_units: tuple[str, ...] | None = None) -> Draft:
+               measure_units: tuple[str, ...] | None = None, part: bool = False) -> Draft:
         """A figure answer (lead line + source sentences), an honest no-figure answer, or the plan's
         wording when it states the topic without a number. ``measure_units`` limits the rows to
-        those units (a count question: 几家 → 家)."""
+        those units (a count question: 几家 → 家). ``part``: one piece of a question asking several figures
+        (…多大盘子了，每年平均涨几个点): its words are a fragment, so a better-covering sentence may give its
+        number but never refuses the row."""
         if len(query.periods) >= 2 and measure_units is None:   # one answer per period asked
-            drafts = [self.answer(query.with_(periods=frozenset({p})), retrieval, doc_id)
+            drafts = [self.answer(query.with_(periods=frozenset({p})), retrieval, doc_id, part=part)
                       for p in sorted(query.periods, key=list(Period).index)]
             texts = list(dict.fromkeys(d.text for d in drafts if d.text))
             units = list({id(u): u for d in drafts for u in d.units}.values())
@@ -226,11 +228,12 @@ class FigureAnswerer:
                 return self._not_for_period(query, retrieval, rows)
             rows = in_period or rows            # a period read from 目标/已/要 alone does not refuse a figure
         if rows:
-            better = self._better_covered(query, retrieval, rows[0])
+            better = self._better_covered(query, retrieval, rows[0], may_refuse=not part)
             return better if better is not None else self.from_rows(self._chosen(rows))
         return self._from_sentences(query, retrieval)
 
-    def _better_covered(self, query: Query, retrieval: Retrieval, best: ScoredRow) -> Draft | None:
+    def _better_covered(self, query: Query, retrieval: Retrieval, best: ScoredRow,
+                        may_refuse: bool = True) -> Draft | None:
         """A retrieved sentence that says more of the topic than the best row's own sentence (by
         ``FigureSettings.better_cover_margin`` of its weighted words), in a unit ranked no lower than the row's:
         the question is about that sentence's subject. Its number when it states one of the kind asked near
@@ -250,7 +253,7 @@ class FigureAnswerer:
             if (HAS_NUMBER_RE.search(re.sub(r"^\d{1,3}[.．]", "", text)) and self._has_asked_unit(query, text)
                     and self._states_measure(query, text) and self._number_near_topic(keys, text)):
                 return Draft(f"{sp.passage.text}{marker(unit)}", [unit], route="figure-sentence")
-            if cover >= self.settings.lexical_match and rank.get(id(unit), len(rank)) < row_rank:
+            if may_refuse and cover >= self.settings.lexical_match and rank.get(id(unit), len(rank)) < row_rank:
                 return Draft(f"建议原文未给出这一具体数字。\n原文的相关表述是：\n- {sp.passage.text}{marker(unit)}",
                              [unit], refused=True, route="figure-none")
         return None

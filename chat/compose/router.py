@@ -150,7 +150,7 @@ class ShapeRouter:
         query, retrieval, doc = turn.query, turn.retrieval, turn.doc_id
         shape = query.shape
         if shape is Shape.FIGURE and turn.part_retrievals:
-            drafts = [self.figures.answer(part, r, doc) for part, r in turn.part_retrievals]
+            drafts = [self.figures.answer(part, r, doc, part=True) for part, r in turn.part_retrievals]
             return _join(drafts, "figure")
         if shape is Shape.FIGURE:
             return self.figures.answer(query, retrieval, doc)
