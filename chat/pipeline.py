@@ -225,6 +225,8 @@ class Assistant:
         extractive = self.router.draft(turn)
         if extractive.route in LOOKUP_ROUTES and extractive.units:     # what the answer was looked up from
             turn.retrieval = turn.retrieval.led_by(extractive.units, self.index)
+        elif extractive.route == "figure" and len(extractive.units) == 1:   # one unit states the figure asked
+            turn.retrieval = turn.retrieval.led_by(extractive.units, self.index)
         if self._uses_llm(turn, extractive):
             parts: list[str] = []
             try:

@@ -133,6 +133,14 @@ def test_a_near_tie_in_a_conversation_goes_to_the_article_just_cited(assistant, 
     assert str(alone.retrieved[0]["ref"]) != article         # the question alone leans elsewhere: the tie is broken
 
 
+def test_a_figure_answer_from_one_article_leads_the_retrieved_list(assistant):
+    """"精简掉几家子企业" is answered from 第1条's row (22家): the list under the answer starts with 第1条, not the
+    国企改革 article (第29条) that ranked first on the words."""
+    answer = assistant.ask("这几年国企改革一共精简掉几家子企业？")
+    assert "22家" in answer.answer and answer.citations[0].ref == "1"
+    assert answer.retrieved[0]["ref"] == 1 and any(h["ref"] == 29 for h in answer.retrieved)
+
+
 def test_the_article_just_cited_does_not_override_a_clear_new_topic(assistant):
     conv = Conversation()
     assistant.ask("黔江的低空经济准备怎么做?", conversation=conv)
