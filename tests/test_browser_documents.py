@@ -60,10 +60,12 @@ def test_admin_uploads_a_docx_and_asks_about_it(own_app, browser):
         page.screenshot(path=str(SHOTS / "16-documents-answer.png"))
         page.reload()                                      # a reload shows the new document in every tab
         page.locator("#question textarea").wait_for()
-        _open_documents(page)
-        assert "纲要乙.docx" in page.locator("#doc-table").inner_text()
+        _open_documents(page)        # the page's load event fills the table: waited for, not read mid-load
+        page.wait_for_function("document.querySelector('#doc-table').innerText.includes('纲要乙.docx')",
+                               timeout=60_000)
         page.get_by_role("tab", name="建议原文").click()
-        assert "第三章第二节" in page.locator("#outline").inner_text()
+        page.wait_for_function("document.querySelector('#outline').innerText.includes('第三章第二节')",
+                               timeout=60_000)
         assert session["dialogs"] == [] and session["errors"] == []
 
 
