@@ -350,3 +350,11 @@ def test_the_asked_phrase_names_its_measure_by_its_last_word():
     assert measure_of("占好大比例", "好大比例").name == "share"
     assert measure_of("多长时间能到", "多长时间").name == "time"
     assert measure_of("多少人", "多少人").name == "people"
+
+
+def test_each_clause_of_a_two_period_question_keeps_its_own_period(assistant):
+    """'到2030年又要到好多' was split at 又, its period dropped and 现在 carried over from the first clause, so
+    both pieces answered 2025; a verb right before 到多少 (增加到多少) is how it is asked, not the topic."""
+    for question in ("城头现在住了好多人？到2030年又要到好多，差好多？", "城区人口现在有多少,到2030年要增加到多少?"):
+        answer, _ = ask(assistant, question)
+        assert "26.5万人" in answer.answer and "33万人" in answer.answer and not answer.refused, question

@@ -37,6 +37,7 @@ from ingest.text.normalize import normalize
 from ingest.units import Unit
 
 YEAR_ASKED_RE = re.compile(r"哪一年|哪年|几几年|什么年份|哪个年份|哪一年份|第几年")
+ASKED_CHANGE = r"(?:到|至)(?:多少|几|好多|多大|好大|啥)"   # a verb right before this is part of the question's asking
 YEAR_RE = re.compile(r"20\d\d年|二〇[一二三四五六七八九〇]{2}年")
 STRICT_NUMBER_RE = re.compile(r"多少|几|百分之|比例|占比|数字|数值|好多|好大|哪一年|哪年|多久|多长时间")
 HAS_NUMBER_RE = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+(?:级|倍|次|年|个|大)")
@@ -91,8 +92,10 @@ class FigureAnswerer:
     def keys(self, query: Query) -> dict[str, tuple[float, tuple[str, ...]]]:
         """Topic words -> (idf weight, the word and its plan-term expansions); single characters (猪)
         count only when nothing longer."""
+        text = normalize(query.text)
         words = [normalize(w) for w in query.topic]
-        words = [w for w in words if w not in MEASURE_WORDS and not any(ch.isdigit() for ch in w)]
+        words = [w for w in words if w not in MEASURE_WORDS and not any(ch.isdigit() for ch in w)
+                 and not re.search(re.escape(w) + ASKED_CHANGE, text)]   # 增加 in 增加到多少: how it is asked
         long_words = [w for w in words if len(w) >= 2]
         keys: dict[str, tuple[float, tuple[str, ...]]] = {}
         for word in long_words or words:

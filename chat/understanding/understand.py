@@ -235,7 +235,13 @@ def split_parts(text: str, shape: Shape) -> list[str]:
     if both:                                   # "肉蛋鸡和食用菌的规模目标分别是多少": one part each
         wh = both.group(3)
         return [both.group(1) + wh, both.group(2) + wh]
-    clauses = [c for c in re.split(r"(?<=呢)|[，,、；;？?]|又|还有|以及|另外", text) if c and c.strip()]
+    clauses, pending = [], ""
+    for c in (c for c in re.split(r"(?<=呢)|[，,、；;？?]|又|还有|以及|另外", text) if c and c.strip()):
+        if PERIOD_PHRASE_RE.fullmatch(c.strip()):      # "到2030年又要到好多": the period belongs to what follows
+            pending += c.strip()
+            continue
+        clauses.append(pending + c)
+        pending = ""
     asking, whole = [], []
     for c in clauses:
         if FIGURE_RE.search(c) or COUNT_RE.search(c):
@@ -253,6 +259,8 @@ def split_parts(text: str, shape: Shape) -> list[str]:
     subject = re.sub(r"(?:有|是|要|能|会)?$", "", first[:wh])
     subject = re.split(r"(?:多大|多少|几)", subject)[0]
     subject = re.sub(r"(?:面积|人口|规模)$", "", subject)
+    if any(PERIOD_PHRASE_RE.search(c) for c in asking[1:]):
+        subject = PERIOD_PHRASE_RE.sub("", subject)      # each clause keeps the period it names: not 现在 for 2030
     parts = [first]
     for clause in asking[1:]:
         parts.append(clause if any(w in clause for w in subject[-2:] if w.strip()) else subject + clause)
