@@ -1,4 +1,4 @@
-"""``python -m eval --questions FILE.jsonl --out PRED.jsonl [--baseline] [--gate | --gate-set blind|dev2|dev3]``."""
+"""``python -m eval --questions FILE.jsonl --out PRED.jsonl [--baseline] [--gate | --gate-set blind|dev2|dev3|dev4]``."""
 from __future__ import annotations
 
 import argparse
@@ -16,7 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="write one prediction per line here")
     parser.add_argument("--baseline", action="store_true", help="also run the naive LangChain baseline")
     parser.add_argument("--gate", action="store_true", help="exit 1 unless eval/gate.json is met")
-    parser.add_argument("--gate-set", choices=("blind", "dev2", "dev3"),
+    parser.add_argument("--gate-set", choices=("blind", "dev2", "dev3", "dev4"),
                         help="check this set's own bounds in eval/gate.json (blind: its frozen file, sha256-checked)")
     parser.add_argument("--backend", default="extractive", choices=("extractive", "local", "openai"))
     parser.add_argument("--limit", type=int, help="an evenly spread sample of this many questions")

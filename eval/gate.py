@@ -9,7 +9,7 @@ GATE_FILE = Path(__file__).with_name("gate.json")
 
 def check_gate(ours: dict, baseline: dict | None, gate_file: Path = GATE_FILE, section: str | None = None) -> list[str]:
     """Failures as readable lines; an empty list means the gate passes. ``section``: a question set's
-    own bounds in gate.json ("blind", "dev2", "dev3"); None for the dev set's ("ours", "beat_baseline")."""
+    own bounds in gate.json ("blind", "dev2", "dev3", "dev4"); None for the dev set's ("ours", "beat_baseline")."""
     gate = json.loads(gate_file.read_text(encoding="utf-8"))
     if section is not None:
         gate = gate[section]

@@ -194,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--only", nargs="*", help="candidate names to run (default: all)")
     parser.add_argument("--cache", type=Path, help="keep the computed signals in this pickle (re-runs)")
-    parser.add_argument("--sets", nargs="+", default=["dev"], choices=["dev", "dev2", "dev3"],
+    parser.add_argument("--sets", nargs="+", default=["dev"], choices=["dev", "dev2", "dev3", "dev4"],
                         help="tuning sets pooled for the folds (default: dev; figure_weight was fitted on dev dev2)")
     args = parser.parse_args(argv)
     from chat.pipeline import Assistant

@@ -60,7 +60,7 @@ def test_edited_frozen_set_is_refused(tmp_path):
         frozen_file("blind", gate)
 
 
-@pytest.mark.parametrize("section", ["blind", "dev2", "dev3"])
+@pytest.mark.parametrize("section", ["blind", "dev2", "dev3", "dev4"])
 def test_independent_sets_gate(assistant, capsys, tmp_path, section):
     path = frozen_file(section) if section == "blind" else Path(__file__).parents[1] / "eval" / f"{section}.jsonl"
     summaries, errors = evaluate(assistant, path, tmp_path / "pred.jsonl")

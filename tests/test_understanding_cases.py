@@ -345,7 +345,7 @@ def test_a_piece_of_a_several_figure_question_is_never_refused_by_a_better_cover
 
 
 def test_the_asked_phrase_names_its_measure_by_its_last_word():
-    from chat.compose.measures import measure_of
+    from chat.understanding.measures import measure_of
 
     assert measure_of("占好大比例", "好大比例").name == "share"
     assert measure_of("多长时间能到", "多长时间").name == "time"
@@ -358,3 +358,11 @@ def test_each_clause_of_a_two_period_question_keeps_its_own_period(assistant):
     for question in ("城头现在住了好多人？到2030年又要到好多，差好多？", "城区人口现在有多少,到2030年要增加到多少?"):
         answer, _ = ask(assistant, question)
         assert "26.5万人" in answer.answer and "33万人" in answer.answer and not answer.refused, question
+
+
+def test_the_items_of_a_comparison_are_measured_as_the_question_asks(assistant):
+    """'外地人来黔江看病和来黔江上学，哪个占比更高' compares two shares; each item names no measure of its own."""
+    answer, _ = ask(assistant, "外地人来黔江看病和来黔江上学，哪个占比更高？")
+    assert "39.45%" in answer.answer and "27.4%" in answer.answer
+    answer, _ = ask(assistant, "从2025年到2030年，城区面积和城里人口，按比例算哪个涨得多？")   # items keep their own
+    assert "平方公里" in answer.answer and "万人" in answer.answer

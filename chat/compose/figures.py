@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from chat.compose.extractive import Draft, ExtractiveComposer, marker
-from chat.compose.measures import (
+from chat.understanding.measures import (
     EXACT_UNITS,
     MEASURE_WORDS,
     MEASURES,

@@ -62,6 +62,7 @@ from chat.understanding.forms import (
     YESNO_RE,
 )
 from chat.understanding.absent import AbsentWords
+from chat.understanding.measures import measure_of
 from chat.understanding.places import PlaceResolver, is_place_name
 from chat.understanding.query import Period, Query, Shape, StructKind, StructRef
 from ingest.lexical import LexicalAnalyzer
@@ -378,7 +379,8 @@ class Understander:
         periods = periods_of(rest)
         if len(periods - {Period.VISION}) >= 2 and shape in (Shape.LIST, Shape.GENERAL):
             shape = Shape.FIGURE                 # "现状和以后要求分别是什么": one indicator, two periods
-        parts = tuple(self._part(p, shape) for p in split_parts(rest, shape))
+        asks = ASKS_RE.search(rest)
+        parts = tuple(self._part(p, shape, asks.group(0) if asks else "") for p in split_parts(rest, shape))
         absent = self.absent_words(rest)
         broader = tuple((w, b) for w in absent if self.places and shape not in NUMERIC_SHAPES
                         and (b := self.places.broader(w)))
@@ -387,7 +389,6 @@ class Understander:
             rest_for_search = rest + "（" + "、".join(b for _, b in broader) + "）"
         else:
             rest_for_search = rest
-        asks = ASKS_RE.search(rest)
         return Query(
             text=rest_for_search, shape=shape, periods=periods, periods_explicit=periods_are_explicit(rest),
             topic=topic, phrasing=self.phrasing_words(rest), expansions=self.expansions(rest), struct=struct, parts=parts, scope=scope,
@@ -396,10 +397,14 @@ class Understander:
             absent=absent, broader=broader, other_region=self.other_region(rest),
             opinion=bool(OPINION_RE.search(rest)) and shape is not Shape.ASSISTANT, stripped=stripped)
 
-    def _part(self, text: str, whole: Shape) -> Query:
+    def _part(self, text: str, whole: Shape, whole_asks: str = "") -> Query:
+        """One item of a comparison or one figure of several; an item that names no kind of quantity
+        (外地人来黔江看病 in '…和来黔江上学，哪个占比更高') is measured as the whole question asks (占比); one that
+        names its own (城区面积) keeps it."""
         shape = Shape.FIGURE if whole is Shape.COMPARE else shape_of(text, None)
         if shape not in (Shape.FIGURE, Shape.COUNT):
             shape = Shape.FIGURE if whole is not Shape.COUNT else Shape.COUNT
+        unmeasured = whole is Shape.COMPARE and not ASKS_RE.search(text) and measure_of(normalize(text)) is None
         return Query(text=text, shape=shape, periods=periods_of(text), periods_explicit=periods_are_explicit(text),
                      topic=self.topic_words(text), phrasing=self.phrasing_words(text),
-                     expansions=self.expansions(text))
+                     expansions=self.expansions(text), asks=whole_asks if unmeasured else "")
