@@ -21,7 +21,7 @@ def test_numerals_round_trip_and_reject_garbage():
     with pytest.raises(ValueError):
         cn_number(100)
     assert numeral_value("12项") == 12 and numeral_value("七个") == 7 and numeral_value("两大") == 2
-    assert numeral_value("项目") is None
+    assert numeral_value("项目") is None and numeral_value("唯一的三甲医院") == 1
 
 
 @pytest.mark.parametrize("ref,label", [("7", "第7条"), ("54", "第54条"), ("P3", "第三部分导语"),

@@ -366,3 +366,10 @@ def test_the_items_of_a_comparison_are_measured_as_the_question_asks(assistant):
     assert "39.45%" in answer.answer and "27.4%" in answer.answer
     answer, _ = ask(assistant, "从2025年到2030年，城区面积和城里人口，按比例算哪个涨得多？")   # items keep their own
     assert "平方公里" in answer.answer and "万人" in answer.answer
+
+
+def test_a_count_the_plan_states_as_the_only_one_is_one(assistant):
+    """'唯一的三甲医院、区域应急医院' is one 三甲医院, not a list of two (a newcomer's report)."""
+    answer, _ = ask(assistant, "黔江有几家三甲医院？")
+    assert answer.answer.startswith("共1家") and "唯一的三甲医院" in answer.answer
+    assert answer.derived and answer.derived[0].value == "1"

@@ -39,6 +39,7 @@ from ingest.units import Unit
 
 ENUM_RE = re.compile(r"(?:[^、，,。；;：:“”（）()]{1,18}、)+[^、，,。；;：:“”（）()]{1,24}")
 GRADE_RE = r"(?:\d+|[一二三四五六七八九十两]+|[ⅰ-ⅻⅠ-Ⅻ]+|i{1,3}|iv|vi{0,3})"
+ONLY_ONE_RE = re.compile(r"(唯一)的?()")          # 唯一的三甲医院: the plan states one (group 2: no measure word)
 STATED_COUNT_RE = re.compile(rf"(?<![\d.])(\d{{1,2}}|[{CN_NUMERALS}两]{{1,3}})(个|大|项|次|条|张|篇|座|所|类|批|种|处|支|轮|届)")
 MEASURE_RE = re.compile(r"(?:几|多少)(个|项|所|家|条|次|座|大|种|类|名|位|批|处|张|支|场|届|轮|件)")
 DEFINE_RE = re.compile(r"(?:即|就是|是指|指的是|包括|主要是|分别是|：|:)")
@@ -56,6 +57,14 @@ def _trim_item(item: str, first: bool) -> str:
             words.pop(0)
         item = "".join(w.word for w in words)
     return item
+
+
+def text_after(sentence: str, found: re.Match) -> str:
+    """What a bare 唯一/唯一的 says is the only one (三甲医院), for quoting beside the count; "" for a numeral
+    that carries its measure (3所)."""
+    if found.group(1) != "唯一":
+        return ""
+    return re.split(r"[、,，。；]", sentence[found.end():], maxsplit=1)[0][:12]
 
 
 def enumerations(sentence: str) -> list[tuple[int, int, list[str]]]:
@@ -158,6 +167,10 @@ class ShapeComposer:
                 score = sp.score + hit + 0.05 * len(items)
                 if hit > 0 and (best is None or score > best[0]):
                     best = (score, unit, text, items)
+            for m in ONLY_ONE_RE.finditer(text):         # 唯一的三甲医院: a count the plan states, not the list
+                if any(len(k) >= 2 and k in normalize(text[m.end(): m.end() + 8]) for k in keys) and (
+                        best is None or sp.score + 1.5 > best[0]):     # beats a list read from it
+                    best = (sp.score + 1.5, unit, text, m)
             for m in STATED_COUNT_RE.finditer(text):
                 if m.group(2) != word and not (word == "个" and m.group(2) == "大"):
                     continue
@@ -189,6 +202,8 @@ class ShapeComposer:
                     m.group(0) for m in re.finditer(rf"[\u4e00-\u9fff]{{2}}{re.escape(head)}", hit.unit.text)
                     if m.start() in starts))
                 terms = [t for t in terms if not any(t.startswith(x) for x in ("打好", "打赢", "实施", "推进", "加强"))]
+                if "".join(heads) in terms:              # 三甲医院 asked, 民族医院/三级医院/三甲医院 found: siblings
+                    terms = []                           # of what is counted, not instances of it
                 if len(terms) >= 2 and (best is None or hit.score + 0.5 > best[0]):
                     sentences = [s for s in full_sentences(hit.unit) if any(t in s for t in terms)]
                     best = (hit.score + 0.5, hit.unit, "\n".join(sentences), terms)
@@ -200,7 +215,7 @@ class ShapeComposer:
             derived = Derived(lead.replace(marker(unit), ""), "items", str(len(found)), tuple(found))
         else:
             n = numeral_value(found.group(1))
-            lead = f"共{n}{found.group(2)}（原文：“{found.group(0)}”）{marker(unit)}"
+            lead = f"共{n}{found.group(2) or word}（原文：“{found.group(0)}{text_after(sentence, found)}”）{marker(unit)}"
             derived = Derived(lead.replace(marker(unit), ""), "numeral", str(n), (found.group(0),))
         text = "\n".join([lead, "原文："] + [f"- {line}{marker(unit)}" for line in sentence.split("\n")])
         return Draft(text, [unit], route="count", derived=[derived])

@@ -34,8 +34,10 @@ def cn_to_int(numeral: str) -> int:
 
 
 def numeral_value(text: str) -> int | None:
-    """The integer at the start of ``text``, in digits (12) or Chinese numerals (十二, 两); None when
-    ``text`` does not start with one or it does not parse."""
+    """The integer at the start of ``text``, in digits (12) or Chinese numerals (十二, 两), or 1 for 唯一
+    (the only one); None when ``text`` does not start with one or it does not parse."""
+    if text.startswith("唯一"):             # 唯一的三甲医院: the only one
+        return 1
     match = NUMERAL_RE.match(text)
     if match is None:
         return None
