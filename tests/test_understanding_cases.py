@@ -373,3 +373,10 @@ def test_a_count_the_plan_states_as_the_only_one_is_one(assistant):
     answer, _ = ask(assistant, "黔江有几家三甲医院？")
     assert answer.answer.startswith("共1家") and "唯一的三甲医院" in answer.answer
     assert answer.derived and answer.derived[0].value == "1"
+
+
+def test_a_decimal_point_is_no_sentence_of_instructions(assistant):
+    """'PM2.5有啥要求' was cut at the point, 'pm2.' taken for an English instruction and dropped with a
+    notice; it is a question about 第43条."""
+    answer, _ = ask(assistant, "PM2.5有啥要求？")
+    assert "43" in cited(answer) and not any("指令" in n for n in answer.notices)
