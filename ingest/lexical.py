@@ -90,11 +90,19 @@ class LexicalAnalyzer:
         norm = normalize(text)
         return self.words(norm) + bigrams(norm)
 
+    def precise_words(self, question: str, hmm: bool = True) -> list[str]:
+        """The question's jieba precise-mode words, in order (punctuation dropped; ``hmm=False``: dictionary
+        words only, no guessed new words such as 镇有 in 重点镇有哪些)."""
+        return [w for w in self._jieba.cut(normalize(question), HMM=hmm) if WORD_RE.fullmatch(w)]
+
     def content_words(self, question: str, hmm: bool = True) -> list[str]:
-        """The question's precise-mode words with stop words removed (``hmm=False``: dictionary words
-        only, no guessed new words such as 镇有 in 重点镇有哪些)."""
-        words = [w for w in self._jieba.cut(normalize(question), HMM=hmm) if WORD_RE.fullmatch(w)]
-        return [w for w in words if w not in self.stopwords]
+        """The question's precise-mode words with stop words removed."""
+        return [w for w in self.precise_words(question, hmm) if w not in self.stopwords]
+
+    def is_dictionary_word(self, word: str) -> bool:
+        """Whether jieba's dictionary (with the plan's terms) has ``word``, rather than its HMM guessing it."""
+        self._jieba.check_initialized()
+        return bool(self._jieba.FREQ.get(word))
 
     def query_tokens(self, question: str) -> list[str]:
         """Tokens of a question for BM25: content words, their search-mode sub-words, bigrams."""

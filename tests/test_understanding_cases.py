@@ -380,3 +380,9 @@ def test_a_decimal_point_is_no_sentence_of_instructions(assistant):
     notice; it is a question about 第43条."""
     answer, _ = ask(assistant, "PM2.5有啥要求？")
     assert "43" in cited(answer) and not any("指令" in n for n in answer.notices)
+
+
+def test_a_word_jieba_guessed_across_a_name_is_cut_at_the_name(assistant):
+    """'濯水要干啥' was cut 濯 / 水要 and refused as 原文未涉及“水要”; the documents name 濯水 (第36、38、40条)."""
+    answer, _ = ask(assistant, "濯水要干啥？")
+    assert not answer.refused and "水要" not in answer.answer and "濯水" in answer.answer

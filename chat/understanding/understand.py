@@ -298,7 +298,8 @@ class Understander:
         """Content words of a question (form and period words removed); words that jieba split inside
         one of the plan's indicator names (肉/蛋鸡) are joined again (肉蛋鸡)."""
         out = []
-        for word in self._join_terms(self.analyzer.content_words(text)):
+        words = [w for w in self._mend_guesses(self.analyzer.precise_words(text)) if w not in self.analyzer.stopwords]
+        for word in self._join_terms(words):
             if DEMONSTRATIVE_RE.match(word) and normalize(word) not in self.kb_text and word[1:] in self.kb_text:
                 word = word[1:]                  # "那鸡呢": jieba glued the demonstrative to the noun
             if (word in FORM_WORDS or FORM_WORD_RE.match(word) or is_form_compound(word)
@@ -307,6 +308,19 @@ class Understander:
             if word not in out:
                 out.append(word)
         return tuple(out)
+
+    def _mend_guesses(self, words: list[str]) -> list[str]:
+        """jieba's guess of a new word that took the second character of a name the documents use (濯 + 水要
+        in 濯水要干啥, where the documents write 濯水) is cut again there: 濯水 + 要. A guess is no topic the
+        documents could lack."""
+        out: list[str] = []
+        for word in words:
+            if (out and len(out[-1]) == 1 and len(word) >= 2 and normalize(word) not in self.kb_text
+                    and not self.analyzer.is_dictionary_word(word) and normalize(out[-1] + word[0]) in self.kb_text):
+                out[-1] += word[0]
+                word = word[1:]
+            out.append(word)
+        return out
 
     def topic_words(self, text: str) -> tuple[str, ...]:
         """The content words that say what the question is about (phrasing words left out)."""
