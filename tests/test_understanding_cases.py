@@ -386,3 +386,11 @@ def test_a_word_jieba_guessed_across_a_name_is_cut_at_the_name(assistant):
     """'濯水要干啥' was cut 濯 / 水要 and refused as 原文未涉及“水要”; the documents name 濯水 (第36、38、40条)."""
     answer, _ = ask(assistant, "濯水要干啥？")
     assert not answer.refused and "水要" not in answer.answer and "濯水" in answer.answer
+
+
+def test_the_next_and_the_previous_article(assistant):
+    """'下一条呢 / 上一条呢' after an article: its neighbours (were read as 一条有哪些安排)."""
+    answer, _ = ask(assistant, "第22条讲了什么？", "那下一条呢？")
+    assert answer.answer.startswith("第23条（") and any("下一条指第23条" in n for n in answer.notices)
+    answer, _ = ask(assistant, "第30条讲了什么？", "下一条呢？", "上一条呢？")
+    assert answer.answer.startswith("第30条（")

@@ -96,6 +96,8 @@ class ShapeRouter:
                     return self.structure.lookup(replace(query, struct=StructRef(StructKind.ARTICLE,
                                                                                  query.struct.number)), turn.doc_id)
                 draft.notices.append(query.note)
+            elif query.followup == "ordinal" and query.note:          # "下一条呢": which article that is
+                draft.notices.append(query.note)
             return draft
         named = self.structure.labelled(query.text, turn.doc_id) or self._named_article(query, turn.doc_id)
         if named is not None:   # 第三章第二节讲了什么, 第二十二条提到了哪些项目: the unit itself; else answer from it

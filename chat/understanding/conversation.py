@@ -34,6 +34,7 @@ from chat.understanding.understand import (
 from ingest.text.normalize import normalize
 from ingest.text.numerals import CN_NUMERALS, cn_number, cn_to_int
 
+NEXT_RE = re.compile(r"^(?:那|那么)?(下一条|后一条|上一条|前一条)(?:呢|讲什么|讲了什么|说了什么|是什么|讲的啥|讲啥)?[？?。]*$")
 MORE_RE = re.compile(r"^(?:那)?(?:还有吗|还有呢|还有别的吗|还有其他的吗|还有没有|还有别的没|还有啥|继续|更多|再多说一些|还有什么|再说说|接着说)[？?。!！]*$")
 ORDINAL_RE = re.compile(rf"^(?:那)?第([{CN_NUMERALS}]{{1,2}})(?:条|个|点|项)(?:具体)?(?:怎么说|讲了什么|说了什么|内容|是什么|呢|详细说说|展开说说)?[？?。]*$")
 ITEM_ORDINAL_RE = re.compile(rf"^(?:那)?第([{CN_NUMERALS}]{{1,2}})(?:个|项|点|家|处)(.{{0,14}}?)[？?。]*$")
@@ -125,6 +126,13 @@ def follow(text: str, conversation: Conversation | None, understander: Understan
         return prev.with_(followup="more")
     ordinal = ORDINAL_RE.match(norm)
     refs = cited_refs(last.answer)
+    step = NEXT_RE.match(norm)
+    if step and refs and refs[0].isdigit():
+        # "第22条讲了什么" -> "下一条呢": the article after the one just answered (上一条: before it)
+        n = int(refs[0]) + (1 if step.group(1) in ("下一条", "后一条") else -1)
+        if n >= 1:
+            return understander.understand(f"第{n}条讲了什么", scope).with_(
+                followup="ordinal", note=f"按上文，{step.group(1)}指第{n}条")
     item = ITEM_ORDINAL_RE.match(norm)
     items = next((d.items for d in last.answer.derived if d.kind == "items"), ())
     if item and items and 1 <= cn_to_int(item.group(1)) <= len(items):
