@@ -394,3 +394,10 @@ def test_the_next_and_the_previous_article(assistant):
     assert answer.answer.startswith("第23条（") and any("下一条指第23条" in n for n in answer.notices)
     answer, _ = ask(assistant, "第30条讲了什么？", "下一条呢？", "上一条呢？")
     assert answer.answer.startswith("第30条（")
+
+
+def test_a_count_follow_up_after_a_list_counts_what_was_listed(assistant):
+    """'重点镇有哪些' was cut 重点 / 镇有 (a guessed word), left with no topic, and '一共几个' after it was refused;
+    the documents write 重点镇 (第36条: seven towns)."""
+    answer, conversation = ask(assistant, "重点镇有哪些？", "一共几个？")
+    assert answer.answer.startswith("共7个") and "重点镇" in conversation.turns[-1].query.topic

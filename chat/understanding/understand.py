@@ -310,12 +310,12 @@ class Understander:
         return tuple(out)
 
     def _mend_guesses(self, words: list[str]) -> list[str]:
-        """jieba's guess of a new word that took the second character of a name the documents use (濯 + 水要
-        in 濯水要干啥, where the documents write 濯水) is cut again there: 濯水 + 要. A guess is no topic the
-        documents could lack."""
+        """jieba's guess of a new word that took the last character of a name the documents use (濯 + 水要 in
+        濯水要干啥, 重点 + 镇有 in 重点镇有哪些, where the documents write 濯水, 重点镇) is cut again there: 濯水 + 要,
+        重点镇 + 有. A guess is no topic the documents could lack."""
         out: list[str] = []
         for word in words:
-            if (out and len(out[-1]) == 1 and len(word) >= 2 and normalize(word) not in self.kb_text
+            if (out and (len(out[-1]) == 1 or len(word) == 2) and len(word) >= 2 and normalize(word) not in self.kb_text
                     and not self.analyzer.is_dictionary_word(word) and normalize(out[-1] + word[0]) in self.kb_text):
                 out[-1] += word[0]
                 word = word[1:]
