@@ -401,3 +401,9 @@ def test_a_count_follow_up_after_a_list_counts_what_was_listed(assistant):
     the documents write 重点镇 (第36条: seven towns)."""
     answer, conversation = ask(assistant, "重点镇有哪些？", "一共几个？")
     assert answer.answer.startswith("共7个") and "重点镇" in conversation.turns[-1].query.topic
+
+
+def test_every_mention_is_listed_after_a_conversational_opener(assistant):
+    """'还有哪些条提到低空' (after 低空经济具体咋搞) listed 第9条 only; 哪些条提到X lists every article (5)."""
+    answer, _ = ask(assistant, "低空经济具体咋搞？", "还有哪些条提到低空？")
+    assert {"6", "9", "32", "38", "46"} <= cited(answer)

@@ -158,6 +158,7 @@ def struct_ref(text: str) -> StructRef | None:
 def mention_term(text: str) -> str | None:
     """X in "哪些条提到X" / "X在建议里出现在哪些地方"."""
     text = re.sub(r"[？?。！!…\s]+$", "", text)
+    text = re.sub(r"^(?:那么?|还有|另外|此外|对了)[，,]?", "", text)     # 还有哪些条提到低空: a conversation's opener
     for pattern in MENTION_PATTERNS:
         match = pattern.search(text)
         if match:
