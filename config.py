@@ -232,6 +232,8 @@ class FigureSettings:
     lexical_match: float = 0.5          # once a row has this much, rows matched by meaning alone drop out
     unit_weight: float = 0.2            # weight of the fused retrieval score of the row's unit
     bigram_credit: float = 0.6          # a topic word not found whole counts this times its bigram share
+    indicator_bigrams: float = 0.75     # a row whose indicator holds this share of the topic's bigrams (规上工业产值 in
+                                        # 规上工业总产值) is the one asked, though the topic names another (工业产值)
     better_cover_margin: float = 0.2    # a retrieved sentence covering this much more of the topic (weighted share)
                                         # than the best row's sentence decides the answer: its number, or none
 

@@ -407,3 +407,10 @@ def test_every_mention_is_listed_after_a_conversational_opener(assistant):
     """'还有哪些条提到低空' (after 低空经济具体咋搞) listed 第9条 only; 哪些条提到X lists every article (5)."""
     answer, _ = ask(assistant, "低空经济具体咋搞？", "还有哪些条提到低空？")
     assert {"6", "9", "32", "38", "46"} <= cited(answer)
+
+
+def test_an_indicator_said_short_is_still_the_one_asked(assistant):
+    """'规上工业产值现在多少' was refused as 未给出该指标“十四五”时期的具体数值 (its topic names the other indicator
+    工业产值, 千亿级 by 2030) while quoting 规上工业总产值突破200亿元."""
+    answer, _ = ask(assistant, "规上工业产值现在多少？")
+    assert not answer.refused and answer.answer.startswith("2025年，规上工业总产值突破200亿元")

@@ -31,7 +31,7 @@ from chat.retrieval.retrieve import Retrieval
 from chat.understanding.query import Period, Query
 from config import FigureSettings
 from ingest.index import KnowledgeIndex
-from ingest.lexical import bigrams
+from ingest.lexical import bigram_share, bigrams
 from ingest.targets import Target
 from ingest.text.normalize import normalize
 from ingest.units import Unit
@@ -168,6 +168,7 @@ class FigureAnswerer:
         text = normalize(query.text)
         exact_unit = "%" if PERCENT_ASKED_RE.search(text) else next((u for u in EXACT_UNITS if u in text), None)
         named_indicators = self._named_indicators(keys)
+        asked = normalize("".join(query.topic))
         everyday = any(len(w) >= 2 and self.stats.df(normalize(w)) == 0 for w in query.topic + query.phrasing)
         topic_vec = np.asarray(self.embedder.encode_query("".join(query.topic + query.phrasing) or query.text))
         hit_score, per_doc = {}, Counter()
@@ -190,8 +191,10 @@ class FigureAnswerer:
                 continue
             dense = retrieval.passage_scores.get(self._row_pid.get(id(row), -1), 0.0)
             score, share = self.score(row, keys, measure, unit_score or 0.0, dense, sim, exact_unit, everyday)
-            if named_indicators and not any(n in normalize(row.indicator) for n in named_indicators):
+            if (named_indicators and not any(n in normalize(row.indicator) for n in named_indicators)
+                    and bigram_share(asked, normalize(row.indicator)) < self.settings.indicator_bigrams):
                 continue                       # the topic names 地区生产总值: 规上工业总产值 is another indicator
+                                               # (but 规上工业产值 is 规上工业总产值 said short, not 工业产值)
             rows.append(ScoredRow(score, row, share))
         if any(r.share >= self.settings.lexical_match for r in rows):    # the plan's own words found:
             rows = [r for r in rows if r.share >= self.settings.min_topic_share]  # meaning alone no longer counts
