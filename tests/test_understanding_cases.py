@@ -414,3 +414,12 @@ def test_an_indicator_said_short_is_still_the_one_asked(assistant):
     工业产值, 千亿级 by 2030) while quoting 规上工业总产值突破200亿元."""
     answer, _ = ask(assistant, "规上工业产值现在多少？")
     assert not answer.refused and answer.answer.startswith("2025年，规上工业总产值突破200亿元")
+
+
+def test_a_grade_is_a_figure(assistant):
+    """'濯水景区是几A级景区' listed 第38条's plans; the grade is stated in 第1条 (国家5A级旅游景区). A grade in
+    words counts too: 民族医院 → 创建三甲医院."""
+    answer, _ = ask(assistant, "濯水景区是几A级景区？")
+    assert "5A级" in answer.answer.splitlines()[0] and "1" in cited(answer)
+    answer, _ = ask(assistant, "区中医院要创建几级医院？", "民族医院呢？")
+    assert not answer.refused and "三甲医院" in answer.answer
