@@ -423,3 +423,13 @@ def test_a_grade_is_a_figure(assistant):
     assert "5A级" in answer.answer.splitlines()[0] and "1" in cited(answer)
     answer, _ = ask(assistant, "区中医院要创建几级医院？", "民族医院呢？")
     assert not answer.refused and "三甲医院" in answer.answer
+
+
+def test_asking_for_detail_opens_the_article_and_a_question_of_single_characters_follows(assistant):
+    """'能详细说说不' after an answer shows the article it came from, whole (was read as a yes/no question about
+    详细 and answered 有。 from 第24条's 详细规划); '钱从哪来' (topic 从, 来: nothing of its own) follows the last
+    question (乡村振兴 → 第36条's 投入机制)."""
+    answer, _ = ask(assistant, "低空经济有哪些安排？", "能详细说说不？")
+    assert answer.answer.startswith("第9条（") and any("展开第9条" in n for n in answer.notices)
+    answer, conversation = ask(assistant, "村里搞乡村振兴，项目多、资金缺口大", "钱从哪来？")
+    assert conversation.turns[-1].query.followup == "rewrite" and answer.retrieved[0]["ref"] == 36

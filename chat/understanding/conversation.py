@@ -36,6 +36,8 @@ from ingest.text.numerals import CN_NUMERALS, cn_number, cn_to_int
 
 NEXT_RE = re.compile(r"^(?:那|那么)?(下一条|后一条|上一条|前一条)(?:呢|讲什么|讲了什么|说了什么|是什么|讲的啥|讲啥)?[？?。]*$")
 MORE_RE = re.compile(r"^(?:那)?(?:还有吗|还有呢|还有别的吗|还有其他的吗|还有没有|还有别的没|还有啥|继续|更多|再多说一些|还有什么|再说说|接着说)[？?。!！]*$")
+ELABORATE_RE = re.compile(r"^(?:那)?(?:(?:能|可以|麻烦)?(?:再)?(?:详细|具体|展开)(?:说说|讲讲|说一下|讲一下|介绍一下|点)(?:不|吗|嘛|呢)?"
+                          r"|(?:说|讲)(?:得)?(?:详细|具体)(?:一)?点)[？?。!！]*$")     # 能详细说说不: the article itself
 ORDINAL_RE = re.compile(rf"^(?:那)?第([{CN_NUMERALS}]{{1,2}})(?:条|个|点|项)(?:具体)?(?:怎么说|讲了什么|说了什么|内容|是什么|呢|详细说说|展开说说)?[？?。]*$")
 ITEM_ORDINAL_RE = re.compile(rf"^(?:那)?第([{CN_NUMERALS}]{{1,2}})(?:个|项|点|家|处)(.{{0,14}}?)[？?。]*$")
 ELLIPSIS_RE = re.compile(r"^(?:那|那么|那个|那如果|那要是|如果是|换成|要是)|呢[？?。]*$")
@@ -126,6 +128,11 @@ def follow(text: str, conversation: Conversation | None, understander: Understan
         return prev.with_(followup="more")
     ordinal = ORDINAL_RE.match(norm)
     refs = cited_refs(last.answer)
+    if ELABORATE_RE.match(norm) and refs:
+        # "能详细说说不" after an answer: the article it came from, whole
+        label = next(c.label for c in last.answer.citations if c.ref == refs[0])
+        return fresh.with_(shape=Shape.STRUCTURE, followup="ordinal", ordinal_ref=refs[0], text=f"{label}讲了什么",
+                           note=f"按上文，展开{label}原文")
     step = NEXT_RE.match(norm)
     if step and refs and refs[0].isdigit():
         # "第22条讲了什么" -> "下一条呢": the article after the one just answered (上一条: before it)
@@ -173,7 +180,7 @@ def follow(text: str, conversation: Conversation | None, understander: Understan
              and not any(_names_a_topic(w) for w in fresh.topic))
     # a question whose topic is one character at most and has no plan term for its everyday words ("这事写在
     # 第几条", "里面哪几个是吃东西的地方": 事, 吃) names nothing the documents could be about on its own
-    nameless = len("".join(fresh.topic)) < 2 and not fresh.expansions
+    nameless = not any(len(w) >= 2 for w in fresh.topic) and not fresh.expansions   # 钱从哪来: 从, 来
     if not (elliptical or anaphoric or correction or terse or nameless):
         return fresh                                      # a complete new question
     if (terse or nameless) and not (elliptical or anaphoric):
