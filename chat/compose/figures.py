@@ -4,10 +4,8 @@
 question's topic sits next to the figure, whether the row's unit is the kind of quantity asked
 (多少人 → 万人, 多大面积 → 平方公里, 占比 → %), and the rank of its unit; the asked period
 (2025 results, 2030 goals, 2035 vision) filters them. When the indicator is found but has no
-figure for the asked period, the answer gives the plan's own wording for that period first
-(森林覆盖率保持稳定) and the other periods' figures second. No row for the topic at all: a
-retrieved sentence with a number and the topic is quoted; none: the plan's wording, with a
-plain statement that it gives no number.
+figure for the asked period, when a sentence says more of the topic than the best row, or when no
+row fits at all, the answer is read from sentences (figure_sentences.py).
 """
 from __future__ import annotations
 
@@ -18,6 +16,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from chat.compose.extractive import Draft, ExtractiveComposer, marker
+from chat.compose.figure_sentences import (
+    STRICT_NUMBER_RE,
+    YEAR_ASKED_RE,
+    FigureSentences,
+    row_period,
+    sentence_period,
+)
+from chat.retrieval.evidence import TermStats
+from chat.retrieval.retrieve import Retrieval
 from chat.understanding.measures import (
     EXACT_UNITS,
     MEASURE_WORDS,
@@ -26,8 +33,6 @@ from chat.understanding.measures import (
     Measure,
     measure_of,
 )
-from chat.retrieval.evidence import TermStats
-from chat.retrieval.retrieve import Retrieval
 from chat.understanding.query import Period, Query
 from config import FigureSettings
 from ingest.index import KnowledgeIndex
@@ -36,15 +41,7 @@ from ingest.targets import Target
 from ingest.text.normalize import normalize
 from ingest.units import Unit
 
-YEAR_ASKED_RE = re.compile(r"哪一年|哪年|几几年|什么年份|哪个年份|哪一年份|第几年")
 ASKED_CHANGE = r"(?:到|至)(?:多少|几|好多|多大|好大|啥)"   # a verb right before this is part of the question's asking
-YEAR_RE = re.compile(r"20\d\d年|二〇[一二三四五六七八九〇]{2}年")
-STRICT_NUMBER_RE = re.compile(r"多少|几|百分之|比例|占比|数字|数值|好多|好大|哪一年|哪年|多久|多长时间")
-HAS_NUMBER_RE = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+(?:级|倍|次|年|个|大|甲)")   # 三甲: a grade
-PERIOD_MARKERS = {Period.GOAL: re.compile(r"2030|十五五|到20\d\d年"), Period.RESULT: re.compile(r"2025|十四五|五年来"),
-                  Period.VISION: re.compile(r"2035|远景")}
-KIND_OF = {"result": Period.RESULT, "goal": Period.GOAL, "vision": Period.VISION}
-PERIOD_NAMES = {Period.GOAL: "“十五五”目标", Period.RESULT: "“十四五”时期", Period.VISION: "远景目标"}
 
 
 @dataclass(frozen=True)
@@ -55,10 +52,6 @@ class ScoredRow:
     row: Target
     share: float = 0.0          # share of the topic's words found near the figure
 
-
-def row_period(row: Target) -> Period | None:
-    """The time frame of a row from its kind (result/goal/vision); None for "other"."""
-    return KIND_OF.get(row.kind)
 
 
 class FigureAnswerer:
@@ -71,6 +64,7 @@ class FigureAnswerer:
         self.settings = settings
         self.embedder = embedder
         self.stats = stats
+        self.sentences = FigureSentences(self)      # answers read from sentences (figure_sentences.py)
         self._ring: dict[str, tuple[str, ...]] = {}      # 经济总量 ~ 经济规模 ~ 地区生产总值: one colloquial.tsv entry
         for key, terms in composer.analyzer.expansion_table.items():
             ring = tuple(dict.fromkeys([key, *terms]))
@@ -222,47 +216,22 @@ class FigureAnswerer:
             if not rows:
                 return Draft("", [], route="figure-none")
         if YEAR_ASKED_RE.search(normalize(query.text)) and measure_units is None:
-            return self._year(query, retrieval, self.keys(query))   # 哪一年: a year, or plainly none
+            return self.sentences.year(query, retrieval, self.keys(query))   # 哪一年: a year, or plainly none
         strict = bool(STRICT_NUMBER_RE.search(normalize(query.text)))
         if not strict and not any(r.score >= self.settings.soft_match_min for r in rows[:1]):
             return self.composer.general(retrieval)    # "增速有什么要求": a wording, not a number
         periods = query.periods
         if rows and periods:
             in_period = [r for r in rows if row_period(r.row) in periods or r.row.kind == "other"
-                         or row_period(r.row) is None and self._sentence_period(r.row.sentence) in periods]
+                         or row_period(r.row) is None and sentence_period(r.row.sentence) in periods]
             if not in_period and query.periods_explicit:
-                return self._not_for_period(query, retrieval, rows)
+                return self.sentences.not_for_period(query, retrieval, rows)
             rows = in_period or rows            # a period read from 目标/已/要 alone does not refuse a figure
         if rows:
-            better = self._better_covered(query, retrieval, rows[0], may_refuse=not part)
+            better = self.sentences.better_covered(query, retrieval, rows[0], may_refuse=not part)
             return better if better is not None else self.from_rows(self._chosen(rows))
-        return self._from_sentences(query, retrieval)
+        return self.sentences.from_sentences(query, retrieval)
 
-    def _better_covered(self, query: Query, retrieval: Retrieval, best: ScoredRow,
-                        may_refuse: bool = True) -> Draft | None:
-        """A retrieved sentence that says more of the topic than the best row's own sentence (by
-        ``FigureSettings.better_cover_margin`` of its weighted words), in a unit ranked no lower than the row's:
-        the question is about that sentence's subject. Its number when it states one of the kind asked near
-        the topic (打造“1小时武陵山旅游圈”, not the row 3小时旅游通勤区); plainly no figure when it states none, covers
-        at least ``lexical_match`` of the topic and its unit ranks above the row's (养老金 asked: 第14条's
-        城乡居民养老保险 sentence, not 第7条's 城乡居民收入比). None otherwise."""
-        keys = self.keys(query)
-        rank = {id(h.unit): i for i, h in enumerate(retrieval.hits)}
-        row_rank = rank.get(id(self.unit_of(best.row)), len(rank))
-        floor = self._share(keys, normalize(best.row.sentence)) + self.settings.better_cover_margin
-        for sp in self.composer.scored_passages(retrieval, max_units=3)[:10]:
-            text = normalize(sp.passage.text)
-            unit = self.index.units[sp.passage.unit]
-            cover = self._share(keys, text)
-            if cover < floor or rank.get(id(unit), len(rank)) > row_rank:
-                continue
-            if (HAS_NUMBER_RE.search(re.sub(r"^\d{1,3}[.．]", "", text)) and self._has_asked_unit(query, text)
-                    and self._states_measure(query, text) and self._number_near_topic(keys, text)):
-                return Draft(f"{sp.passage.text}{marker(unit)}", [unit], route="figure-sentence")
-            if may_refuse and cover >= self.settings.lexical_match and rank.get(id(unit), len(rank)) < row_rank:
-                return Draft(f"建议原文未给出这一具体数字。\n原文的相关表述是：\n- {sp.passage.text}{marker(unit)}",
-                             [unit], refused=True, route="figure-none")
-        return None
 
     def _chosen(self, rows: list[ScoredRow]) -> list[Target]:
         """The rows near the best one, at most ``max_rows`` of them from each document, documents in index
@@ -277,12 +246,6 @@ class FigureAnswerer:
         return [row for doc in sorted(by_doc, key=lambda d: order.get(d, len(order)))
                 for row in by_doc[doc][: self.settings.max_rows]]
 
-    @staticmethod
-    def _sentence_period(sentence: str) -> Period | None:
-        for period, pattern in PERIOD_MARKERS.items():
-            if pattern.search(sentence):
-                return period
-        return None
 
     def unit_of(self, row: Target) -> Unit:
         """The unit a target row comes from."""
@@ -313,132 +276,15 @@ class FigureAnswerer:
         units = list({id(u): u for u in (self.unit_of(r) for r in rows)}.values())
         return Draft("\n".join(lines), units, route="figure")
 
-    def _period_wording(self, query: Query, retrieval: Retrieval, rows: list[ScoredRow]) -> list[tuple[Unit, str]]:
-        """Sentences of the asked period that name the indicator (森林覆盖率保持稳定 in 第7条)."""
-        indicator_words = {normalize(w) for w in query.topic if len(w) >= 2}
-        indicator_words |= {normalize(rows[0].row.indicator)} if rows else set()
-        goal_units = {t.ref + t.doc_id for t in self.index.targets if row_period(t) in query.periods}
-        found = []
-        for hit in retrieval.hits[:8]:
-            unit = hit.unit
-            for pid, passage in self.composer.passages_of(hit.unit_idx):
-                text = normalize(passage.text)
-                if not any(w in text for w in indicator_words):
-                    continue
-                period = self._sentence_period(passage.text)
-                if period in query.periods or (period is None and unit.ref + unit.doc_id in goal_units):
-                    if not any(normalize(r.row.figure) in text for r in rows):
-                        found.append((unit, passage.text))
-        return found[:2]
 
-    @staticmethod
-    def _has_asked_unit(query: Query, text: str) -> bool:
-        """"多少分" needs a number in 分, "多少人" one in 人 or 万人; a bare "多少" any number."""
-        unit = re.sub(r"^(?:多少|几)(?:万|亿|千|百)?", "", query.asks) if query.asks.startswith(("多少", "几")) else ""
-        if PERCENT_ASKED_RE.search(normalize(query.text)) and "%" not in text:
-            return False
-        if not unit or unit == "个":
-            return True
-        units = "元|亿|万元" if unit in ("钱", "元") else re.escape(unit)
-        return re.search(rf"[\d一二三四五六七八九十两百千万亿.]+\s*(?:万|亿|千|百)?(?:{units})", text) is not None
 
-    @staticmethod
-    def _states_measure(query: Query, text: str) -> bool:
-        """``text`` states a number in a unit of the kind of quantity asked (多大面积 → 平方公里, not 350天);
-        True when the question names no kind, or one any number may answer."""
-        measure = measure_of(normalize(query.text), normalize(query.asks))
-        units = MEASURES[measure.name][1] if measure is not None else ()
-        if not units or "" in units:
-            return True
-        pattern = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
-        return re.search(rf"[\d一二三四五六七八九十两百千万亿.]+\s*(?:{pattern})", text) is not None
 
     def _named_indicators(self, keys: dict) -> set[str]:
         """Indicator names of the table that the topic names (GDP → 地区生产总值)."""
         return {a for _, alts in keys.values() for a in alts if a in self._indicators}
 
-    def _number_near_topic(self, keys: dict, text: str, reach: int = 20) -> bool:
-        """A number within ``reach`` characters of a topic word (or its expansion) in ``text``; when the
-        topic names indicators, of one of those."""
-        named = self._named_indicators(keys)
-        spots = [m.start() for a in (named or [a for _, alts in keys.values() for a in alts if a])
-                 for m in re.finditer(re.escape(a), text)]
-        numbers = [m.start() for m in HAS_NUMBER_RE.finditer(text)]
-        return any(abs(n - s) <= reach for n in numbers for s in spots)
-
-    def _sentence_with_number(self, query: Query, retrieval: Retrieval, period: Period | None = None,
-                              exclude: tuple[str, ...] = ()) -> Draft | None:
-        """A retrieved sentence with a number that covers the topic (and is of ``period`` when given)."""
-        keys = self.keys(query)
-        for sp in self.composer.scored_passages(retrieval, max_units=3)[:10]:
-            text = normalize(sp.passage.text)
-            if not HAS_NUMBER_RE.search(re.sub(r"^\d{1,3}[.．]", "", text)) or any(e in text for e in exclude):
-                continue
-            if period is not None and self._sentence_period(sp.passage.text) not in (period, None):
-                continue
-            if period is not None and self._sentence_period(sp.passage.text) is None:
-                unit = self.index.units[sp.passage.unit]
-                kinds = {row_period(t) for t in self.index.targets if t.ref == unit.ref and t.doc_id == unit.doc_id}
-                if period not in kinds:
-                    continue
-            if (self._share(keys, text) >= self.settings.match_min and self._has_asked_unit(query, text)
-                    and self._number_near_topic(keys, text)):
-                unit = self.index.units[sp.passage.unit]
-                return Draft(f"{sp.passage.text}{marker(unit)}", [unit], route="figure-sentence")
-        return None
-
-    def _not_for_period(self, query: Query, retrieval: Retrieval, rows: list[ScoredRow]) -> Draft:
-        if len(query.periods) == 1:              # a figure of that period the table did not extract
-            found = self._sentence_with_number(query, retrieval, next(iter(query.periods)),
-                                               exclude=tuple(normalize(r.row.figure) for r in rows[:3]))
-            if found is not None:
-                return found
-        wanted = "、".join(PERIOD_NAMES[p] for p in sorted(query.periods, key=list(Period).index))
-        lines = [f"建议原文未给出该指标{wanted}的具体数值。"]
-        units = []
-        wording = self._period_wording(query, retrieval, rows)
-        if wording:
-            lines.append(f"原文对{wanted}的表述是：")
-            for unit, sentence in wording:
-                lines.append(f"- {sentence}{marker(unit)}")
-                units.append(unit)
-        others = [r.row for r in rows[:2]]
-        lines.append("原文给出的其他时期数值：")
-        for row in others:
-            lines.append(f"- {self.lead(row)}{marker(self.unit_of(row))}")
-            units.append(self.unit_of(row))
-        return Draft("\n".join(lines), list({id(u): u for u in units}.values()), refused=True,
-                     route="figure-period")
-
-    def _year(self, query: Query, retrieval: Retrieval, keys: dict) -> Draft:
-        """"哪一年": a retrieved sentence with a year and the topic, or plainly that the plan gives none."""
-        for sp in self.composer.scored_passages(retrieval, max_units=3)[:8]:
-            text = normalize(sp.passage.text)
-            if YEAR_RE.search(text) and self._share(keys, text) >= self.settings.match_min:
-                return _year_draft(sp.passage.text, self.index.units[sp.passage.unit])
-        general = self.composer.general(retrieval)
-        related = general.text.split("\n", 1)[1] if "\n" in general.text else ""
-        text = "建议原文未给出具体年份。" + (f"\n原文的相关表述是：\n{related}" if related else "")
-        return Draft(text, general.units, refused=True, route="figure-none")
-
-    def _from_sentences(self, query: Query, retrieval: Retrieval) -> Draft:
-        """No target row fits: a retrieved sentence with a number and the topic, else the wording."""
-        keys = self.keys(query)
-        if YEAR_ASKED_RE.search(normalize(query.text)):
-            return self._year(query, retrieval, keys)
-        period = next(iter(query.periods)) if len(query.periods) == 1 else None
-        found = self._sentence_with_number(query, retrieval, period)
-        if found is None and period is not None and not query.periods_explicit:
-            found = self._sentence_with_number(query, retrieval)   # a period read from 规划/要 alone does not bind
-        if found is not None:
-            return found
-        general = self.composer.general(retrieval)
-        if not STRICT_NUMBER_RE.search(normalize(query.text)):
-            return general                                  # "增速有什么要求": a wording, not a number
-        related = general.text.split("\n", 1)[1] if "\n" in general.text else ""
-        text = "建议原文未给出这一具体数字。" + (f"\n原文的相关表述是：\n{related}" if related else "")
-        return Draft(text, general.units, refused=True, route="figure-none")
 
 
-def _year_draft(text: str, unit: Unit) -> Draft:
-    return Draft(f"{text}{marker(unit)}", [unit], route="figure-sentence")
+
+
+
