@@ -433,3 +433,11 @@ def test_asking_for_detail_opens_the_article_and_a_question_of_single_characters
     assert answer.answer.startswith("第9条（") and any("展开第9条" in n for n in answer.notices)
     answer, conversation = ask(assistant, "村里搞乡村振兴，项目多、资金缺口大", "钱从哪来？")
     assert conversation.turns[-1].query.followup == "rewrite" and answer.retrieved[0]["ref"] == 36
+
+
+def test_a_premise_with_a_year_the_plan_never_states_is_flagged(assistant):
+    """'规划说黔江至吉首高铁2027年通车，对吗' quoted sentences without a word on 2027年; the plan says only 力争建成投用."""
+    answer, _ = ask(assistant, "规划说黔江至吉首高铁2027年通车，对吗？")
+    assert not answer.answer.startswith("有。") and any("2027年" in n for n in answer.notices)
+    answer, _ = ask(assistant, "到2030年城市人口是不是要突破33万人？")     # stated: no such notice
+    assert answer.answer.startswith("有。") and not any("这一说法" in n for n in answer.notices)

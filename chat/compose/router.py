@@ -44,6 +44,9 @@ COUNTED_SHAPES = (Shape.FIGURE, Shape.COUNT, Shape.COMPARE)      # asks a number
                                                                  # by quoting it whole
 
 
+STATED_NUMBER_RE = re.compile(r"20\d\d年|\d+(?:\.\d+)?(?:%|万人|万元|亿元|万吨|平方公里|公里|个)")
+
+
 class ShapeRouter:
     """Routes a turn to the composer of its shape; ``draft(turn)`` is the extractive answer."""
 
@@ -200,9 +203,15 @@ class ShapeRouter:
             # "有。" only when the plan names what was asked: not for 上海 answered by the 长三角 it names, nor
             # for a quoted formulation it never uses as such (“平安中国” where it says 平安黔江)
             unquoted = [t for t in QUOTED_RE.findall(normalize(query.text)) if self.judge.stats.df(t) == 0]
-            if unquoted and not query.absent:
+            # a premise with a year or figure the documents never state ("…2027年通车，对吗"): no 有。, and a
+            # notice (a number in the answer's text would have to be backed by the cited units)
+            unstated = [n for n in STATED_NUMBER_RE.findall(normalize(query.text))
+                        if not any(n in normalize(u.text) for u in self.index.units)]
+            if (unquoted or unstated) and not query.absent:
                 draft = self.shapes.yesno(retrieval, covered=False)
-                draft.text = absent_note(tuple(unquoted)) + "\n" + draft.text if draft.text else draft.text
+                if unquoted and draft.text:
+                    draft.text = absent_note(tuple(unquoted)) + "\n" + draft.text
+                draft.notices += [f"建议原文没有“{n}”这一说法；所列为相关原文。" for n in unstated]
                 return draft
             return self.shapes.yesno(retrieval, covered=turn.evidence.coverage >= self.settings.evidence.yes_coverage
                                      and not query.broader and not query.absent)
