@@ -441,3 +441,9 @@ def test_a_premise_with_a_year_the_plan_never_states_is_flagged(assistant):
     assert not answer.answer.startswith("有。") and any("2027年" in n for n in answer.notices)
     answer, _ = ask(assistant, "到2030年城市人口是不是要突破33万人？")     # stated: no such notice
     assert answer.answer.startswith("有。") and not any("这一说法" in n for n in answer.notices)
+
+
+def test_a_length_the_plan_never_gives_is_said_to_be_missing(assistant):
+    """'桐坪隧道有多长' only quoted 第22条 (实施桐坪隧道项目); it now says first that the plan gives no number."""
+    answer, _ = ask(assistant, "桐坪隧道有多长？")
+    assert answer.answer.startswith("建议原文未给出这一具体数字") and "22" in cited(answer)

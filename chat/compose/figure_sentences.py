@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 YEAR_ASKED_RE = re.compile(r"哪一年|哪年|几几年|什么年份|哪个年份|哪一年份|第几年")
 YEAR_RE = re.compile(r"20\d\d年|二〇[一二三四五六七八九〇]{2}年")
-STRICT_NUMBER_RE = re.compile(r"多少|几|百分之|比例|占比|数字|数值|好多|好大|哪一年|哪年|多久|多长时间")
+STRICT_NUMBER_RE = re.compile(r"多少|几|百分之|比例|占比|数字|数值|好多|好大|哪一年|哪年|多久|多长|多远|多宽|多高|多重")
 HAS_NUMBER_RE = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+(?:级|倍|次|年|个|大|甲)")   # 三甲: a grade
 PERIOD_MARKERS = {Period.GOAL: re.compile(r"2030|十五五|到20\d\d年"), Period.RESULT: re.compile(r"2025|十四五|五年来"),
                   Period.VISION: re.compile(r"2035|远景")}
