@@ -447,3 +447,9 @@ def test_a_length_the_plan_never_gives_is_said_to_be_missing(assistant):
     """'桐坪隧道有多长' only quoted 第22条 (实施桐坪隧道项目); it now says first that the plan gives no number."""
     answer, _ = ask(assistant, "桐坪隧道有多长？")
     assert answer.answer.startswith("建议原文未给出这一具体数字") and "22" in cited(answer)
+
+
+def test_the_count_of_articles_is_shown_beside_the_last_article(assistant):
+    """共分13个部分、54条 is read off the numbering: the list under it starts with 第54条, the last one."""
+    answer, _ = ask(assistant, "这份建议从头到尾一共有多少条？")
+    assert "54条" in answer.answer and answer.retrieved[0]["ref"] == 54

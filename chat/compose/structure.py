@@ -136,7 +136,8 @@ class StructureComposer:
             line = f"- {p.heading}（{_span(p)}）"
             lines.append(line)
             derived.append(Derived(line.lstrip("- "), "structure", str(len(p.articles)), facts=_part_facts(doc, p)))
-        return Draft("\n".join(lines), [], route="structure", derived=derived)
+        last = [p.articles[-1] for p in parts if p.articles][-1:]    # the count is read off the last article
+        return Draft("\n".join(lines), last, route="structure", derived=derived)
 
     def part_of(self, unit: Unit) -> Draft | None:
         """"讲文化旅游的是第几部分？": the part that holds ``unit``, as ``part`` answers it."""
