@@ -453,3 +453,14 @@ def test_the_count_of_articles_is_shown_beside_the_last_article(assistant):
     """共分13个部分、54条 is read off the numbering: the list under it starts with 第54条, the last one."""
     answer, _ = ask(assistant, "这份建议从头到尾一共有多少条？")
     assert "54条" in answer.answer and answer.retrieved[0]["ref"] == 54
+
+
+def test_a_widespread_noun_narrows_the_topic_it_is_said_with(assistant):
+    """'养老方面有啥政策' -> '农村呢' dropped 养老 and listed 农村 generally; the documents say 农村 with 养老
+    (第15条: 农村“集中+邻里”互助养老). An activity (那就业呢) or a sibling (区中医院 -> 民族医院呢) still replaces."""
+    answer, conversation = ask(assistant, "养老方面有啥政策？", "农村呢？")
+    assert set(conversation.turns[-1].query.topic) == {"农村", "养老"} and "集中+邻里" in answer.answer
+    _, conversation = ask(assistant, "养老有啥安排", "那就业呢？")
+    assert conversation.turns[-1].query.topic == ("就业",)
+    answer, _ = ask(assistant, "区中医院要创建几级医院？", "民族医院呢？")
+    assert "民族医院创建三甲医院" in answer.answer

@@ -50,6 +50,7 @@ SHAPE_SUFFIX = {
     Shape.YESNO: "有没有相关安排？", Shape.EXPLAIN: "是什么意思？", Shape.GENERAL: "有哪些安排？",
     Shape.COMPARE: "哪个更高？",
 }
+NARROWING_MIN_SENTENCES = 10     # a word this widespread (农村 16, 城区 11 of 516 sentences) scopes a topic
 PERIOD_WORDS = {Period.RESULT: "2025年", Period.GOAL: "2030年", Period.VISION: "2035年"}
 
 
@@ -95,6 +96,19 @@ def _replace_places(previous: tuple[str, ...], named: tuple[str, ...]) -> tuple[
     if not all(is_place_name(w) for w in named) or not any(is_place_name(w) for w in previous):
         return named
     return named + tuple(w for w in previous if not is_place_name(w))
+
+
+def _narrows(named: list[str], previous: tuple[str, ...], understander: Understander) -> bool:
+    """Whether "那X呢" narrows the last topic to X rather than replacing it: X is a plain noun of wide scope
+    (农村, 城区: in at least ``NARROWING_MIN_SENTENCES`` of the documents' sentences; not an activity such as
+    就业 or 教育, which jieba tags vn) and the documents say X together with the last topic in one sentence
+    (农村"集中+邻里"互助养老)."""
+    sentences = understander.sentences
+    for word in named:
+        flags = {flag for _, flag in jieba.posseg.cut(word)}
+        if not flags <= {"n", "s"} or sum(word in s for s in sentences) < NARROWING_MIN_SENTENCES:
+            return False
+    return any(all(w in s for w in named) and any(p in s for p in previous if len(p) >= 2) for s in sentences)
 
 
 def cited_refs(answer: Answer) -> list[str]:
@@ -197,6 +211,9 @@ def follow(text: str, conversation: Conversation | None, understander: Understan
     if anaphoric and not elliptical:                      # a choice among what was just said
         topic = tuple(prev.topic) + tuple(w for w in fresh.topic if w not in prev.topic and len(w) >= 2
                                           and not COUNTED_RE.fullmatch(w))
+    elif (own_topic and not (correction and periods_of(norm)) and not any(len(p) >= 2 and p in norm for p in prev.topic)
+          and _narrows(own_topic, prev.topic, understander)):     # not 民族医院 after 区中医院: a sibling, same head
+        topic = tuple(own_topic) + tuple(prev.topic)      # "养老方面有啥政策" -> "农村呢": 农村 + 养老
     elif own_topic and not (correction and periods_of(norm)):
         topic = _replace_places(prev.topic, tuple(own_topic))   # the topic is replaced
     else:

@@ -240,6 +240,7 @@ class Understander:
         self.analyzer = analyzer
         self.terms = {normalize(t) for t in terms}      # the plan's indicator names (targets table)
         self.kb_text = normalize(kb_text)
+        self.sentences = [s for s in re.split(r"[。；！？\n]", self.kb_text) if s]   # for reading follow-ups
         self.places = places
         jieba.posseg.lcut("黔江")              # loads the part-of-speech dictionary now, not on the first question
         self.absent = AbsentWords(analyzer, self.kb_text, absent_topics)
