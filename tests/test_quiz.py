@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from chat.compose.shapes import full_sentences
+from chat.compose.enumerations import full_sentences
 from chat.study.items import BLANK, KINDS
 from chat.study.quiz import build_quiz, candidates, quiz_docx, to_json
 

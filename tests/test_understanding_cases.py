@@ -464,3 +464,19 @@ def test_a_widespread_noun_narrows_the_topic_it_is_said_with(assistant):
     assert conversation.turns[-1].query.topic == ("就业",)
     answer, _ = ask(assistant, "区中医院要创建几级医院？", "民族医院呢？")
     assert "民族医院创建三甲医院" in answer.answer
+
+
+def test_a_count_is_read_only_from_a_list_of_what_is_counted(assistant):
+    """Counts made up from the nearest list (two newcomers' reports): 几类 水质 from “全焚烧、零填埋”, 几个百亿级
+    产业园 from three industries, 几个区域分拨中心 from 人才激励使用…, 战略定位 from a clause of 第6条. A list counts
+    only when the topic's head noun is at it (or two topic words are, or one when the head is an everyday word)."""
+    answer, _ = ask(assistant, "国市控断面水质要达到几类？")
+    assert "共2类" not in answer.answer and "Ⅱ类" in answer.answer
+    for question in ("规划提了几个百亿级产业园？", "要建几个区域分拨中心？"):
+        answer, _ = ask(assistant, question)
+        assert not answer.answer.startswith("共3个"), question
+    answer, _ = ask(assistant, "战略定位有几个？")
+    assert answer.answer.startswith("共4个：渝东南现代化产业高地")
+    for question, lead in (("重点镇一共有几个？", "共7个"), ("农业上要打造的全产业链，规划里具体列了几条？", "共4条"),
+                           ("对口协作的帮扶单位一共有几家？", "共4家")):
+        assert ask(assistant, question)[0].answer.startswith(lead), question

@@ -16,6 +16,14 @@ import jieba
 import jieba.posseg
 
 from chat.answer import Derived
+from chat.compose.enumerations import (
+    enumerations,
+    full_sentence,
+    full_sentences,
+    near_share,
+    quoted_runs,
+    text_after,
+)
 from chat.compose.extractive import (
     Draft,
     ExtractiveComposer,
@@ -27,6 +35,7 @@ from chat.compose.figures import FigureAnswerer, row_period
 from chat.compose.mentions import find_mentions
 from chat.retrieval.retrieve import Retrieval
 from chat.understanding.query import Period, Query
+from chat.understanding.understand import is_nominal
 from config import AnswerSettings
 from ingest.glossary import GlossaryEntry, lookup
 from ingest.index import KnowledgeIndex
@@ -34,10 +43,8 @@ from ingest.lexical import bigrams
 from ingest.targets import Target
 from ingest.text.normalize import normalize
 from ingest.text.numerals import CN_NUMERALS, numeral_value
-from ingest.text.sentences import sentence_spans
 from ingest.units import Unit
 
-ENUM_RE = re.compile(r"(?:[^、，,。；;：:“”（）()]{1,18}、)+[^、，,。；;：:“”（）()]{1,24}")
 GRADE_RE = r"(?:\d+|[一二三四五六七八九十两]+|[ⅰ-ⅻⅠ-Ⅻ]+|i{1,3}|iv|vi{0,3})"
 ONLY_ONE_RE = re.compile(r"(唯一)的?()")          # 唯一的三甲医院: the plan states one (group 2: no measure word)
 STATED_COUNT_RE = re.compile(rf"(?<![\d.])(\d{{1,2}}|[{CN_NUMERALS}两]{{1,3}})(个|大|项|次|条|张|篇|座|所|类|批|种|处|支|轮|届)")
@@ -45,89 +52,6 @@ MEASURE_RE = re.compile(r"(?:几|多少)(个|项|所|家|条|次|座|大|种|类
 DEFINE_RE = re.compile(r"(?:即|就是|是指|指的是|包括|主要是|分别是|：|:)")
 SIMPLE_NUMBERED_RE = re.compile(rf"[{CN_NUMERALS}两]{{1,2}}[大个张篇项条类种场支批件][^{CN_NUMERALS}两\d]{{1,7}}")
 COMMON_CHARS = set("大个项张篇条种类件方面")    # too common in items to tie them to a numbered phrase
-NAME_SUFFIXES = set("州市县区镇乡村省园馆校院寨湖山江")
-LEADING_TAGS = {"v", "vn", "p", "c", "d", "ad", "u", "r", "f"}
-
-
-def _trim_item(item: str, first: bool) -> str:
-    item = item.strip(" “”\"'")
-    if first:                                   # "强化黄溪" → "黄溪": drop leading verbs and particles
-        words = list(jieba.posseg.cut(item))
-        while len(words) > 1 and words[0].flag[:2] in LEADING_TAGS | {"vd"}:
-            words.pop(0)
-        item = "".join(w.word for w in words)
-    return item
-
-
-def text_after(sentence: str, found: re.Match) -> str:
-    """What a bare 唯一/唯一的 says is the only one (三甲医院), for quoting beside the count; "" for a numeral
-    that carries its measure (3所)."""
-    if found.group(1) != "唯一":
-        return ""
-    return re.split(r"[、,，。；]", sentence[found.end():], maxsplit=1)[0][:12]
-
-
-def enumerations(sentence: str) -> list[tuple[int, int, list[str]]]:
-    """(start, end, items) of each 、-list in a sentence: "黄溪、濯水…、太极等重点镇" → 7 items."""
-    out = []
-    for m in ENUM_RE.finditer(sentence):
-        raw = m.group(0)
-        pieces = raw.split("、")
-        last = re.split(r"等|和|及|与|以及", pieces[-1], maxsplit=1)
-        tail_joined = re.match(r"^(.{1,12}?)(?:和|及|与|以及)(.{1,12}?)(?:等|$)", pieces[-1])
-        if tail_joined and len(pieces) >= 2:
-            pieces = pieces[:-1] + [tail_joined.group(1), tail_joined.group(2)]
-        else:
-            pieces = pieces[:-1] + [last[0]]
-        split: list[str] = []
-        for piece in pieces:
-            halves = re.split(r"和|及|与", piece)
-            if len(halves) > 1 and all(len(h) >= 2 and h[-1] in NAME_SUFFIXES for h in halves):
-                split.extend(halves)                  # 湖南张家界市和湘西州: two names
-            else:
-                split.append(piece)
-        others = sorted(len(p.strip()) for p in split[1:])
-        typical = others[len(others) // 2] if others else 0
-        items = [_trim_item(p, i == 0 and len(p.strip()) > typical) for i, p in enumerate(split)]
-        items = [i for i in items if 1 <= len(i) <= 24]
-        if len(items) >= 2:
-            out.append((m.start(), m.end(), items))
-    return out
-
-
-def _near_share(keys: list[str], text: str) -> float:
-    """Share of the topic words (or, for longer words, half their bigrams) found in ``text``."""
-    if not keys:
-        return 0.0
-    got = 0.0
-    for k in keys:
-        if k in text:
-            got += 1.0
-        elif len(k) >= 3:
-            grams = bigrams(k)
-            got += 0.5 * sum(g in text for g in grams) / len(grams)
-    return got / len(keys)
-
-
-def quoted_runs(sentence: str) -> list[tuple[int, int, list[str]]]:
-    """Runs of adjacent quoted items: “夜味”“夜赏”“夜娱” -> 3 items."""
-    return [(m.start(), m.end(), re.findall(r"“([^”]{1,12})”", m.group(0)))
-            for m in re.finditer(r"(?:“[^”]{1,12}”[、,，和]?){2,}", sentence)]
-
-
-def full_sentences(unit: Unit) -> list[str]:
-    """A unit's sentences, whole (passages split sentences longer than 160 characters)."""
-    return [unit.text[s:e] for s, e in sentence_spans(unit.text, 100_000)]
-
-
-def full_sentence(unit: Unit, offset: int) -> str:
-    """The whole sentence of ``unit`` that contains character ``offset``."""
-    for s, e in sentence_spans(unit.text, 100_000):
-        if s <= offset < e:
-            return unit.text[s:e]
-    return unit.text
-
-
 class ShapeComposer:
     """Composes count, compare, list-all, yes/no and explain answers from retrieved evidence."""
 
@@ -154,6 +78,7 @@ class ShapeComposer:
         keys = [normalize(w) for w in query.topic]
         measure = MEASURE_RE.search(normalize(query.text))
         word = measure.group(1) if measure else "个"
+        head = next((k for k in reversed(keys) if k != word and is_nominal(k)), "")   # what is counted: 产业园, 镇
         best: tuple[float, Unit, str, object] | None = None
         seen: set[tuple[int, str]] = set()
         for sp in self.composer.scored_passages(retrieval, max_units=3)[:10]:
@@ -163,9 +88,10 @@ class ShapeComposer:
                 continue
             seen.add((sp.passage.unit, text))
             for start, end, items in enumerations(text) + quoted_runs(text):
-                hit = _near_share(keys, normalize(text[max(0, start - 12): end + 12]))
+                hit = near_share(keys, normalize(text[max(0, start - 12): end + 12]))
                 score = sp.score + hit + 0.05 * len(items)
-                if hit > 0 and (best is None or score > best[0]):
+                if hit > 0 and self._lists_the_head(head, keys, normalize(text[max(0, start - 10): end + 8])) and (
+                        best is None or score > best[0]):
                     best = (score, unit, text, items)
             for m in ONLY_ONE_RE.finditer(text):         # 唯一的三甲医院: a count the plan states, not the list
                 if any(len(k) >= 2 and k in normalize(text[m.end(): m.end() + 8]) for k in keys) and (
@@ -177,7 +103,7 @@ class ShapeComposer:
                 counted = normalize(text[m.end(): m.end() + 6])          # 四次亲临黔江调研: what is counted
                 if not any(len(k) >= 2 and k in counted for k in keys):
                     continue                                               # 6大机遇 is no count of 战略定位
-                hit = _near_share(keys, normalize(text[max(0, m.start() - 12): m.end() + 12]))
+                hit = near_share(keys, normalize(text[max(0, m.start() - 12): m.end() + 12]))
                 n = numeral_value(m.group(1))
                 if n and hit > 0 and (best is None or sp.score + hit + 0.5 > best[0]):
                     best = (sp.score + hit + 0.5, unit, text, m)
@@ -187,7 +113,8 @@ class ShapeComposer:
             if len(dashes) >= 2:                                  # "——经济区域首位度更稳。" lines
                 quoted = re.findall(r"“([^”]{1,8})”", query.text)
                 hit_q = sum(any(q in d for d in dashes) for q in quoted) / max(1, len(quoted))
-                score = hit.score + hit_q + (0.5 if quoted and hit_q else 0.0)
+                score = hit.score + hit_q + (0.5 if quoted and hit_q else 0.0) + (
+                    0.5 if head and len(head) >= 2 and head in normalize(hit.unit.title) else 0.0)   # 战略定位
                 title_overlap = len(question_grams & set(bigrams(normalize(hit.unit.title))))
                 on_topic = hit_q > 0 or title_overlap >= 3 or any(len(k) >= 2 and k in normalize(hit.unit.title)
                                                                  for k in keys)
@@ -219,6 +146,16 @@ class ShapeComposer:
             derived = Derived(lead.replace(marker(unit), ""), "numeral", str(n), (found.group(0),))
         text = "\n".join([lead, "原文："] + [f"- {line}{marker(unit)}" for line in sentence.split("\n")])
         return Draft(text, [unit], route="count", derived=[derived])
+
+    def _lists_the_head(self, head: str, keys: list[str], around: str) -> bool:
+        """Whether a list (with the words just before and after it: ``around``) lists what is counted: the
+        topic's head noun is there ("…、太极等重点镇", "…20万吨肉类屠宰加工全产业链"), or two of its words are
+        (对口协作, 帮扶 for 对口协作的帮扶单位), or one when the documents never use the head (花样: everyday
+        words). Not "城区、重点乡镇、产业园区5G全覆盖" for 5G基站, nor "肉制品加工、鲜菜火锅食材…" for 百亿级产业园."""
+        if head and head in around:
+            return True
+        named = sum(len(k) >= 2 and k in around for k in keys)
+        return named >= 2 or (named == 1 and not (head and self.figures.stats.df(head) > 0))
 
     def stated_quantity(self, query: Query, retrieval: Retrieval) -> Draft | None:
         """A retrieved sentence stating a quantity in the asked measure next to the topic (Ⅱ类, 3所)."""

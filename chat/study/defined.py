@@ -11,7 +11,7 @@ import re
 from ingest.text.numerals import CN_NUMERALS, numeral_value
 from ingest.units import Unit
 
-from chat.compose.shapes import enumerations
+from chat.compose.enumerations import enumerations
 from chat.study.items import QuizItem
 from chat.study.material import clauses, fullwidth
 

@@ -21,7 +21,7 @@ from typing import NamedTuple
 from ingest.targets import LAST_RESULT_YEAR, Target
 from ingest.units import Unit
 
-from chat.compose.shapes import enumerations
+from chat.compose.enumerations import enumerations
 from chat.study.defined import definition_item
 from chat.study.items import QuizItem
 from chat.study.material import (Scope, blanked, choices_of, clauses, distractors, fullwidth,
