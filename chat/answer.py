@@ -45,9 +45,10 @@ class Derived:
     written in digits, or a fact of the document's structure. Verification re-checks it.
 
     ``kind``: "items" (``value`` == len(items), each item in a cited unit), "numeral" (items[0], e.g.
-    四次, is in a cited unit and means ``value``) or "structure" (``facts`` are "key=value" pairs
-    that the parsed structure must contain, e.g. "articles=54"). ``sentence``: the answer sentence
-    (without its marker) this number appears in."""
+    四次, is in a cited unit and means ``value``), "structure" (``facts`` are "key=value" pairs
+    that the parsed structure must contain, e.g. "articles=54"), "compare" (``value`` 高于/低于/等于 of
+    the two figures in ``items``) or "difference" (``value`` == items[1] - items[0], both figures in cited
+    units: 26.5万人 → 33万人, 6.5). ``sentence``: the answer sentence (without its marker) this number appears in."""
 
     sentence: str
     kind: str

@@ -480,3 +480,21 @@ def test_a_count_is_read_only_from_a_list_of_what_is_counted(assistant):
     for question, lead in (("重点镇一共有几个？", "共7个"), ("农业上要打造的全产业链，规划里具体列了几条？", "共4条"),
                            ("对口协作的帮扶单位一共有几家？", "共4家")):
         assert ask(assistant, question)[0].answer.startswith(lead), question
+
+
+def test_a_change_is_worked_out_from_the_two_figures_and_re_checked(assistant):
+    """'城市人口要涨多少' gave a level (33万人); the plan has 26.5万人 (2025, 第1条) and 突破33万人 (2030, 第7条): the
+    change is stated as a derived number the verifier re-checks."""
+    answer, _ = ask(assistant, "城市人口要涨多少？")
+    assert answer.answer.startswith("城市人口从2025年的26.5万人到2030年突破33万人，增加6.5万人以上")
+    assert {"1", "7"} <= cited(answer) and answer.derived[0].kind == "difference"
+    answer, _ = ask(assistant, "建成区面积要增加多少？")
+    assert "增加7平方公里" in answer.answer
+    answer, _ = ask(assistant, "规上工业总产值年均增长多少？")          # a rate asked: the plan's own 13%
+    assert "13%" in answer.answer and not answer.derived
+
+
+def test_a_rate_is_never_answered_with_a_count_of_people(assistant):
+    """'城镇化率是多少' answered 常住人口50万人; the plan states no rate (常住人口城镇化率与全市差距进一步缩小)."""
+    answer, _ = ask(assistant, "城镇化率是多少？")
+    assert answer.refused and answer.answer.startswith("建议原文未给出这一具体数字")

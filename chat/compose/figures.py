@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from chat.answer import Derived
 from chat.compose.extractive import Draft, ExtractiveComposer, marker
 from chat.compose.figure_sentences import (
     STRICT_NUMBER_RE,
@@ -41,6 +42,8 @@ from ingest.targets import Target
 from ingest.text.normalize import normalize
 from ingest.units import Unit
 
+CHANGE_ASKED_RE = re.compile(r"(?:涨|增加|增长|多|提高|提升|扩大|减少|下降|降低|缩小|降)(?:了)?(?:多少|几)")
+RATE_ASKED_RE = re.compile(r"年均|每年|平均|增速|增幅|百分点|百分之|%|率")
 ASKED_CHANGE = r"(?:到|至)(?:多少|几|好多|多大|好大|啥)"   # a verb right before this is part of the question's asking
 
 
@@ -201,6 +204,9 @@ class FigureAnswerer:
         those units (a count question: 几家 → 家). ``part``: one piece of a question asking several figures
         (…多大盘子了，每年平均涨几个点): its words are a fragment, so a better-covering sentence may give its
         number but never refuses the row."""
+        change = self._change(query, retrieval, doc_id) if measure_units is None and not part else None
+        if change is not None:                   # "城市人口要涨多少": from the 2025 figure to the 2030 one
+            return change
         if len(query.periods) >= 2 and measure_units is None:   # one answer per period asked
             drafts = [self.answer(query.with_(periods=frozenset({p})), retrieval, doc_id, part=part)
                       for p in sorted(query.periods, key=list(Period).index)]
@@ -232,6 +238,37 @@ class FigureAnswerer:
             return better if better is not None else self.from_rows(self._chosen(rows))
         return self.sentences.from_sentences(query, retrieval)
 
+
+    def _change(self, query: Query, retrieval: Retrieval, doc_id: str | None) -> Draft | None:
+        """"城市人口要涨多少 / 建成区面积要增加多少": when the best row's indicator has a 2025 figure and a 2030 one
+        in the same unit, the change between them (a derived number the verifier re-checks: 26.5万人 → 33万人,
+        增加6.5万人); None when the question asks no change, asks a rate (年均, 增速, 百分点) or the plan states
+        no such pair."""
+        text = normalize(query.text)
+        if not CHANGE_ASKED_RE.search(text) or RATE_ASKED_RE.search(text):
+            return None
+        level = query.with_(text=CHANGE_ASKED_RE.sub("多少", text), asks="多少", periods=frozenset())
+        rows = [r for r in self.candidates(level, retrieval, doc_id) if r.score >= self.settings.match_min]
+        if not rows:
+            return None
+        best = rows[0].row
+        pair = {row_period(t): t for t in self.index.targets if (t.indicator, t.unit, t.doc_id) ==
+                (best.indicator, best.unit, best.doc_id) and row_period(t) in (Period.RESULT, Period.GOAL)}
+        before, after = pair.get(Period.RESULT), pair.get(Period.GOAL)
+        if before is None or after is None:
+            return None
+        a, b = _number_of(before.value), _number_of(after.value)
+        if a is None or b is None or a == b:
+            return None
+        diff = f"{round(abs(b - a), 2):g}"
+        more = "以上" if after.qualifier in ("突破", "以上", "超过") else "左右" if after.qualifier == "左右" else ""
+        lead = (f"{best.indicator}从2025年的{before.figure}到2030年{after.reading}，"
+                f"{'增加' if b > a else '减少'}{diff}{best.unit}{more}。")
+        claim = Derived(lead, "difference", f"{round(b - a, 2):g}", (before.figure, after.figure))
+        units = list({id(u): u for u in (self.unit_of(before), self.unit_of(after))}.values())
+        lines = [lead + "".join(dict.fromkeys(marker(u) for u in units)), "原文："]
+        lines += [f"- {row.sentence}{marker(self.unit_of(row))}" for row in dict.fromkeys((before, after))]
+        return Draft("\n".join(lines), units, route="figure", derived=[claim])
 
     def _chosen(self, rows: list[ScoredRow]) -> list[Target]:
         """The rows near the best one, at most ``max_rows`` of them from each document, documents in index
@@ -284,7 +321,6 @@ class FigureAnswerer:
         return {a for _, alts in keys.values() for a in alts if a in self._indicators}
 
 
-
-
-
-
+def _number_of(value: str) -> float | None:
+    """A row's value as a number (26.5, 33); None for ratios and magnitudes (2.1:1, 百亿级)."""
+    return float(value) if re.fullmatch(r"\d+(?:\.\d+)?", value) else None

@@ -45,6 +45,6 @@ def measure_of(text: str, asks: str = "") -> Measure | None:
             return Measure(name, word, name in STRICT_MEASURES)
     for name, (pattern, _) in MEASURES.items():
         found = re.search(pattern, text) if text else None
-        if found:
-            return Measure(name, found.group(0), False)
+        if found:     # a rate named in the topic (城镇化率, 覆盖率) is measured as one: never in 万人
+            return Measure(name, found.group(0), name == "share" and found.group(0) == "率")
     return None
