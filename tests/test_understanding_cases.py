@@ -498,3 +498,15 @@ def test_a_rate_is_never_answered_with_a_count_of_people(assistant):
     """'城镇化率是多少' answered 常住人口50万人; the plan states no rate (常住人口城镇化率与全市差距进一步缩小)."""
     answer, _ = ask(assistant, "城镇化率是多少？")
     assert answer.refused and answer.answer.startswith("建议原文未给出这一具体数字")
+
+
+def test_counted_items_answer_their_ordinal_and_a_how_follow_up_asks_its_own_way(assistant):
+    """'原则一共几条' counted 突出自愿、弹性原则 (2) from 第14条 instead of 第5条's six —— lines under a title
+    naming 原则; '第三条是啥' after it is the third principle, not 第3条. '那以后要咋发展' after a grade question
+    asks how, not for a number."""
+    answer, _ = ask(assistant, "原则一共几条？")
+    assert answer.answer.startswith("共6条：坚持党的全面领导")
+    _, conversation = ask(assistant, "原则一共几条？", "第三条是啥？")
+    assert conversation.turns[-1].query.text.startswith("坚持高质量发展")
+    _, conversation = ask(assistant, "濯水景区是几A级景区？", "那以后要咋发展？")
+    assert conversation.turns[-1].query.shape.value == "general"

@@ -114,7 +114,7 @@ class ShapeComposer:
                 quoted = re.findall(r"“([^”]{1,8})”", query.text)
                 hit_q = sum(any(q in d for d in dashes) for q in quoted) / max(1, len(quoted))
                 score = hit.score + hit_q + (0.5 if quoted and hit_q else 0.0) + (
-                    0.5 if head and len(head) >= 2 and head in normalize(hit.unit.title) else 0.0)   # 战略定位
+                    1.5 if head and len(head) >= 2 and head in normalize(hit.unit.title) else 0.0)   # 战略定位: the list
                 title_overlap = len(question_grams & set(bigrams(normalize(hit.unit.title))))
                 on_topic = hit_q > 0 or title_overlap >= 3 or any(len(k) >= 2 and k in normalize(hit.unit.title)
                                                                  for k in keys)

@@ -38,7 +38,7 @@ NEXT_RE = re.compile(r"^(?:那|那么)?(下一条|后一条|上一条|前一条)
 MORE_RE = re.compile(r"^(?:那)?(?:还有吗|还有呢|还有别的吗|还有其他的吗|还有没有|还有别的没|还有啥|继续|更多|再多说一些|还有什么|再说说|接着说)[？?。!！]*$")
 ELABORATE_RE = re.compile(r"^(?:那)?(?:(?:能|可以|麻烦)?(?:再)?(?:详细|具体|展开)(?:说说|讲讲|说一下|讲一下|介绍一下|点)(?:不|吗|嘛|呢)?"
                           r"|(?:说|讲)(?:得)?(?:详细|具体)(?:一)?点)[？?。!！]*$")     # 能详细说说不: the article itself
-ORDINAL_RE = re.compile(rf"^(?:那)?第([{CN_NUMERALS}]{{1,2}})(?:条|个|点|项)(?:具体)?(?:怎么说|讲了什么|说了什么|内容|是什么|呢|详细说说|展开说说)?[？?。]*$")
+ORDINAL_RE = re.compile(rf"^(?:那)?第([{CN_NUMERALS}]{{1,2}})(?:条|个|点|项)(?:具体)?(?:怎么说|讲了什么|说了什么|内容|是什么|是啥|讲啥|说的啥|呢|详细说说|展开说说)?[？?。]*$")
 ITEM_ORDINAL_RE = re.compile(rf"^(?:那)?第([{CN_NUMERALS}]{{1,2}})(?:个|项|点|家|处)(.{{0,14}}?)[？?。]*$")
 ELLIPSIS_RE = re.compile(r"^(?:那|那么|那个|那如果|那要是|如果是|换成|要是)|呢[？?。]*$")
 ANAPHORA_RE = re.compile(r"^(?:它|它们|这个|这些|这项|这条|该|其|其中|哪个|哪一个|哪条|哪项|哪些|这里|上面|刚才)|(?:它|它们|这个|这些|其中)"
@@ -154,8 +154,11 @@ def follow(text: str, conversation: Conversation | None, understander: Understan
         if n >= 1:
             return understander.understand(f"第{n}条讲了什么", scope).with_(
                 followup="ordinal", note=f"按上文，{step.group(1)}指第{n}条")
+    items_claim = next((d for d in last.answer.derived if d.kind == "items"), None)
+    items = items_claim.items if items_claim is not None else ()
     item = ITEM_ORDINAL_RE.match(norm)
-    items = next((d.items for d in last.answer.derived if d.kind == "items"), ())
+    if item is None and ordinal and items_claim is not None and items_claim.sentence.startswith(f"共{len(items)}条"):
+        item = ITEM_ORDINAL_RE.match(norm.replace("条", "个", 1))   # "共6条：坚持…" -> "第三条是啥": the third of them
     if item and items and 1 <= cn_to_int(item.group(1)) <= len(items):
         # "第二个具体要干什么" after "共4个：A、B、C、D": the question about B
         named = items[cn_to_int(item.group(1)) - 1]

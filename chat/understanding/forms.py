@@ -95,7 +95,8 @@ OTHER_PLAN_RE = re.compile(r"(?P<place>[\u4e00-\u9fff]{2,5}?)(?:区|县|市|州|
 HOME_NAMES = ("黔江", "我区", "全区", "本区", "咱们", "我们", "区里", "区委", "这个", "这份", "那份", "该", "建议")
 
 PLACE_NAME_RE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(?:镇|乡|村|街道|社区)(?![\u4e00-\u9fff]{0,1}(?:建设|振兴|发展|治理))")
-GENERAL_FORM_RE = re.compile(r"咋样|怎么样|怎样|如何|怎么说|啥说法|什么说法|怎么搞|咋搞|怎么办|咋办|啥情况|什么情况")  # asks how
+GENERAL_FORM_RE = re.compile(r"咋样|怎么样|怎样|如何|怎么说|啥说法|什么说法|怎么搞|咋搞|怎么办|咋办|啥情况|什么情况"
+                             r"|(?:咋个?|怎么|怎样)(?:发展|做|干|弄|推进|建设|打造|安排|实现|落实)")  # asks how: 咋发展
 COUNTED_RE = re.compile(r"[一二两三四五六七八九十几]+[个项条件点处家种类]")   # 两个 (in 这两个数): a count, no topic
 CODE_RE = re.compile(r"(?<![a-z0-9])(?:[a-z]+\d+[a-z]*|\d+[a-z]+)(?![a-z0-9])")
 # a numbered formulation (提法) of two or more numeral-led pieces: 一区两群, 两江四岸, 四高六铁
