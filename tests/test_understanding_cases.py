@@ -510,3 +510,9 @@ def test_counted_items_answer_their_ordinal_and_a_how_follow_up_asks_its_own_way
     assert conversation.turns[-1].query.text.startswith("坚持高质量发展")
     _, conversation = ask(assistant, "濯水景区是几A级景区？", "那以后要咋发展？")
     assert conversation.turns[-1].query.shape.value == "general"
+
+
+def test_a_structure_follow_up_stays_with_the_document(assistant):
+    """'建议一共有多少条' -> '分几个部分' was refused (建议原文未给出这一具体数量) right after the answer said 13个部分."""
+    answer, _ = ask(assistant, "建议一共有多少条？", "分几个部分？")
+    assert "13个部分" in answer.answer and not answer.refused

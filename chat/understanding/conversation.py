@@ -184,6 +184,9 @@ def follow(text: str, conversation: Conversation | None, understander: Understan
                                note=f"按上一回答列出的顺序，第{ordinal.group(1)}条指{label}")
     if fresh.struct is not None and fresh.struct.kind is not StructKind.DOCUMENT and not LOCATE_RE.search(norm):
         return fresh                                      # names its own article or part
+    if (prev.struct is not None and prev.struct.kind is StructKind.DOCUMENT and fresh.struct is None
+            and fresh.shape in (Shape.COUNT, Shape.STRUCTURE) and re.search(r"部分|条|块|章|节", norm)):
+        return fresh.with_(struct=prev.struct, followup="rewrite")   # "建议一共有多少条" -> "分几个部分": the document's
     first_clause = re.split(r"(?<=[?？。!！])", norm)[0]       # "那鸡呢？要养多少？": 那鸡呢？
     bare = re.match(r"^(?:那|那么)?(?:如果是|换成|要是)?(.{1,10}?)(?:方面|这块|这一块)?呢[？?。]*$", first_clause)
     own_topic = [w for w in fresh.topic if w not in prev.topic and (
