@@ -118,7 +118,8 @@ class Assistant:
         kb_text = "\n".join(u.text for u in self.index.units)
         self.understander = Understander(analyzer, kb_text, read_word_list(absent_path) if absent_path.exists() else [],
                                          PlaceResolver(kb_text, settings.paths.lexicon_dir / "regions.tsv"),
-                                         {t.indicator for t in self.index.targets})
+                                         {t.indicator for t in self.index.targets},
+                                         settings.question.narrowing_min_sentences)
         self.chain = (RunnableLambda(self._understand) | RunnableLambda(self._retrieve)
                       | RunnableLambda(self._compose) | RunnableLambda(self._finish))
         self._backends: dict[str, object] = {}

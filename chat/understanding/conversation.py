@@ -50,7 +50,6 @@ SHAPE_SUFFIX = {
     Shape.YESNO: "有没有相关安排？", Shape.EXPLAIN: "是什么意思？", Shape.GENERAL: "有哪些安排？",
     Shape.COMPARE: "哪个更高？",
 }
-NARROWING_MIN_SENTENCES = 10     # a word this widespread (农村 16, 城区 11 of 516 sentences) scopes a topic
 PERIOD_WORDS = {Period.RESULT: "2025年", Period.GOAL: "2030年", Period.VISION: "2035年"}
 
 
@@ -100,13 +99,13 @@ def _replace_places(previous: tuple[str, ...], named: tuple[str, ...]) -> tuple[
 
 def _narrows(named: list[str], previous: tuple[str, ...], understander: Understander) -> bool:
     """Whether "那X呢" narrows the last topic to X rather than replacing it: X is a plain noun of wide scope
-    (农村, 城区: in at least ``NARROWING_MIN_SENTENCES`` of the documents' sentences; not an activity such as
+    (农村, 城区: in at least ``QuestionSettings.narrowing_min_sentences`` of the documents' sentences; not an activity such as
     就业 or 教育, which jieba tags vn) and the documents say X together with the last topic in one sentence
     (农村"集中+邻里"互助养老)."""
     sentences = understander.sentences
     for word in named:
         flags = {flag for _, flag in jieba.posseg.cut(word)}
-        if not flags <= {"n", "s"} or sum(word in s for s in sentences) < NARROWING_MIN_SENTENCES:
+        if not flags <= {"n", "s"} or sum(word in s for s in sentences) < understander.narrowing_min_sentences:
             return False
     return any(all(w in s for w in named) and any(p in s for p in previous if len(p) >= 2) for s in sentences)
 

@@ -236,8 +236,9 @@ class Understander:
     """Builds ``Query`` values with the plan's lexical analyser (content words, expansions)."""
 
     def __init__(self, analyzer: LexicalAnalyzer, kb_text: str, absent_topics: list[str],
-                 places: PlaceResolver | None = None, terms: set[str] = frozenset()):
+                 places: PlaceResolver | None = None, terms: set[str] = frozenset(), narrowing_min_sentences: int = 10):
         self.analyzer = analyzer
+        self.narrowing_min_sentences = narrowing_min_sentences   # QuestionSettings: for reading "那X呢"
         self.terms = {normalize(t) for t in terms}      # the plan's indicator names (targets table)
         self.kb_text = normalize(kb_text)
         self.sentences = [s for s in re.split(r"[。；！？\n]", self.kb_text) if s]   # for reading follow-ups
