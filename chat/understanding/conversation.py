@@ -6,7 +6,10 @@
 - "我说的是现在的" overrides the period;
 - "哪个最快建成" keeps the topic and adds its own words (a choice among what was just listed);
 - "第二条具体怎么说" after an answer citing several articles means the 2nd of them;
-- "还有吗" asks for more of the same;
+- "还有吗" asks for more of the same; "能详细说说" for the article the last answer came from, whole;
+- "下一条呢 / 上一条呢" after an article: its neighbour; "第三条是啥" after "共6条：…": the third item;
+- "那农村呢" after 养老 narrows the topic (农村 + 养老) when the documents say them together and 农村 is
+  a widespread plain noun; "那就业呢" replaces it;
 - a complete new question (its own topic, no anaphora) starts fresh.
 
 The rewritten question shown to the user is written from the slots, so it is always a
