@@ -24,6 +24,7 @@ from chat.compose.figure_sentences import (
     row_period,
     sentence_period,
 )
+from chat.compose.verify import difference
 from chat.retrieval.evidence import TermStats
 from chat.retrieval.retrieve import Retrieval
 from chat.understanding.measures import (
@@ -54,7 +55,6 @@ class ScoredRow:
     score: float
     row: Target
     share: float = 0.0          # share of the topic's words found near the figure
-
 
 
 class FigureAnswerer:
@@ -238,7 +238,6 @@ class FigureAnswerer:
             return better if better is not None else self.from_rows(self._chosen(rows))
         return self.sentences.from_sentences(query, retrieval)
 
-
     def _change(self, query: Query, retrieval: Retrieval, doc_id: str | None) -> Draft | None:
         """"城市人口要涨多少 / 建成区面积要增加多少": when the best row's indicator has a 2025 figure and a 2030 one
         in the same unit, the change between them (a derived number the verifier re-checks: 26.5万人 → 33万人,
@@ -260,11 +259,11 @@ class FigureAnswerer:
         a, b = _number_of(before.value), _number_of(after.value)
         if a is None or b is None or a == b:
             return None
-        diff = f"{round(abs(b - a), 2):g}"
+        change = difference(a, b)
         more = "以上" if after.qualifier in ("突破", "以上", "超过") else "左右" if after.qualifier == "左右" else ""
         lead = (f"{best.indicator}从2025年的{before.figure}到2030年{after.reading}，"
-                f"{'增加' if b > a else '减少'}{diff}{best.unit}{more}。")
-        claim = Derived(lead, "difference", f"{round(b - a, 2):g}", (before.figure, after.figure))
+                f"{'增加' if b > a else '减少'}{change.lstrip('-')}{best.unit}{more}。")
+        claim = Derived(lead, "difference", change, (before.figure, after.figure))
         units = list({id(u): u for u in (self.unit_of(before), self.unit_of(after))}.values())
         lines = [lead + "".join(dict.fromkeys(marker(u) for u in units)), "原文："]
         lines += [f"- {row.sentence}{marker(self.unit_of(row))}" for row in dict.fromkeys((before, after))]
@@ -282,7 +281,6 @@ class FigureAnswerer:
             by_doc.setdefault(row.doc_id, []).append(row)
         return [row for doc in sorted(by_doc, key=lambda d: order.get(d, len(order)))
                 for row in by_doc[doc][: self.settings.max_rows]]
-
 
     def unit_of(self, row: Target) -> Unit:
         """The unit a target row comes from."""
@@ -312,9 +310,6 @@ class FigureAnswerer:
             lines.append(f"- {sentence}{marker(self.unit_of(row))}")
         units = list({id(u): u for u in (self.unit_of(r) for r in rows)}.values())
         return Draft("\n".join(lines), units, route="figure")
-
-
-
 
     def _named_indicators(self, keys: dict) -> set[str]:
         """Indicator names of the table that the topic names (GDP → 地区生产总值)."""

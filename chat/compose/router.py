@@ -205,8 +205,7 @@ class ShapeRouter:
             unquoted = [t for t in QUOTED_RE.findall(normalize(query.text)) if self.judge.stats.df(t) == 0]
             # a premise with a year or figure the documents never state ("…2027年通车，对吗"): no 有。, and a
             # notice (a number in the answer's text would have to be backed by the cited units)
-            unstated = [n for n in STATED_NUMBER_RE.findall(normalize(query.text))
-                        if not any(n in normalize(u.text) for u in self.index.units)]
+            unstated = [n for n in STATED_NUMBER_RE.findall(normalize(query.text)) if self.judge.stats.df(n) == 0]
             if (unquoted or unstated) and not query.absent:
                 draft = self.shapes.yesno(retrieval, covered=False)
                 if unquoted and draft.text:

@@ -52,6 +52,8 @@ MEASURE_RE = re.compile(r"(?:几|多少)(个|项|所|家|条|次|座|大|种|类
 DEFINE_RE = re.compile(r"(?:即|就是|是指|指的是|包括|主要是|分别是|：|:)")
 SIMPLE_NUMBERED_RE = re.compile(rf"[{CN_NUMERALS}两]{{1,2}}[大个张篇项条类种场支批件][^{CN_NUMERALS}两\d]{{1,7}}")
 COMMON_CHARS = set("大个项张篇条种类件方面")    # too common in items to tie them to a numbered phrase
+
+
 class ShapeComposer:
     """Composes count, compare, list-all, yes/no and explain answers from retrieved evidence."""
 
@@ -283,7 +285,6 @@ class ShapeComposer:
         lines += [f"- {s}{marker(u)}" for u, s in others[: max(0, 4 - len(lines))]]
         units = list({id(u): u for u, _ in defining + others}.values())
         return Draft("\n".join(lines), units, refused=unexpanded, route="unexpanded" if unexpanded else "explain")
-
 
     def _from_glossary(self, entry: GlossaryEntry) -> Draft:
         """A 提法 of the glossary: the plan's own expansion first, then where else it appears; when the

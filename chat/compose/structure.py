@@ -201,7 +201,6 @@ class StructureComposer:
             return Draft(f"{where}中没有{ref_label(ref)}。", [], refused=True, route="structure")
         return article_draft(unit)
 
-
     def labelled(self, text: str, doc_id: str | None) -> Unit | None:
         """The unit of another layout whose own label the question names (第三章第二节, 二（三）1): the
         longest label named, in ``doc_id`` or else in the first document (index order) that has it. Labels

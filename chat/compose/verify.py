@@ -103,14 +103,14 @@ def check_derived(claim: Derived, units: list[Unit], facts: set[str]) -> tuple[b
         return (relation == claim.value and all(has(i) for i in claim.items)), set(numbers_in(" ".join(claim.items)))
     if claim.kind == "difference":
         a, b = (_to_float(x) for x in claim.items)
-        ok = a is not None and b is not None and _number(b - a) == claim.value and all(has(i) for i in claim.items)
+        ok = a is not None and b is not None and difference(a, b) == claim.value and all(has(i) for i in claim.items)
         return ok, set(numbers_in(" ".join(claim.items))) | {claim.value}
     return False, set()
 
 
-def _number(x: float) -> str:
-    """A difference as the answer writes it: 6.5, 7 (no trailing .0)."""
-    return f"{round(x, 2):g}"
+def difference(a: float, b: float) -> str:
+    """``b - a`` as an answer writes it and a "difference" claim records it: 6.5, 7, -2 (no trailing .0)."""
+    return f"{round(b - a, 2):g}"
 
 
 def _framing_numbers_ok(text: str, units: list[Unit]) -> bool:

@@ -23,6 +23,7 @@ EXACT_UNITS = ("万人次", "平方公里", "万吨", "万亩", "万头", "万�
 STRICT_MEASURES = ("money", "share", "time", "growth", "livestock", "weight")
 MEASURE_WORDS = {u for _, units in MEASURES.values() for u in units} | {"钱", "多少钱"}
 
+
 @dataclass(frozen=True)
 class Measure:
     """The kind of quantity a question asks for, the words that said so, and whether it is binding:
